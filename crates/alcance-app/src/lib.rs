@@ -1,0 +1,64 @@
+//! Use cases of Alcance. Each public function is one thing a person or a system does
+//! (open a ticket, reply, classify...). It checks who may do it, applies the domain rules,
+//! and writes the change together with its history event in one transaction.
+//! Web handlers, the CLI and jobs call these; none of them reach past this crate.
+
+pub mod access;
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod directory;
+mod error;
+mod history;
+pub mod policies;
+pub mod secrets;
+pub mod tickets;
+
+use std::sync::Arc;
+
+pub use access::Actor;
+pub use alcance_store::{Backend as StoreBackend, Store, StoreConfig};
+pub use error::AppError;
+
+use clock::Clock;
+use policies::PolicyRegistry;
+
+/// Limits and choices an operator sets at start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub max_attachment_bytes: usize,
+    pub session_hours: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { max_attachment_bytes: 20 * 1024 * 1024, session_hours: 12 }
+    }
+}
+
+/// Everything a use case needs: the store, the clock, the loaded policies, the settings.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub policies: PolicyRegistry,
+    pub settings: Arc<Settings>,
+}
+
+impl App {
+    /// Opens the store, migrates it, and loads the default scope policy into it.
+    pub async fn start(config: &StoreConfig, settings: Settings, policy_text: &str) -> Result<App, AppError> {
+        let store = Store::open(config).await?;
+        store.migrate().await?;
+        let clock: Arc<dyn Clock> = Arc::new(clock::SystemClock);
+        let policies = PolicyRegistry::load_default(&store, clock.now(), policy_text).await?;
+        Ok(App { store, clock, policies, settings: Arc::new(settings) })
+    }
+
+    /// The current time at the precision the store keeps (milliseconds), so what a use
+    /// case returns is exactly what a later read will show.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        use chrono::SubsecRound;
+        self.clock.now().trunc_subsecs(3)
+    }
+}

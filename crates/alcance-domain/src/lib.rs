@@ -1,0 +1,13 @@
+//! Pure rules of Alcance. Nothing here does I/O, reads a clock or knows about SQL or HTTP:
+//! callers hand in the time and the data, and get decisions back.
+
+pub mod field;
+pub mod model;
+pub mod policy;
+pub mod role;
+mod string_enum;
+pub mod ticket;
+pub mod validate;
+
+pub use field::{FieldError, FieldErrorCode};
+pub use role::Role;

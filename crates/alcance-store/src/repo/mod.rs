@@ -1,0 +1,25 @@
+//! Repositories: one module per table, each function one statement or a short sequence,
+//! written once for both backends against [`Conn`](crate::Conn).
+
+pub mod assets;
+pub mod attachments;
+pub mod comments;
+pub mod contracts;
+pub mod events;
+pub mod organizations;
+pub mod policies;
+pub mod sessions;
+pub mod tickets;
+pub mod tokens;
+pub mod users;
+
+use crate::StoreError;
+
+/// Reads a stable enum name back into its domain type.
+pub(crate) fn parse_enum<T>(
+    parse: fn(&str, &str) -> Result<T, alcance_domain::FieldError>,
+    column: &str,
+    value: String,
+) -> Result<T, StoreError> {
+    parse(column, &value).map_err(|e| StoreError::Decode(e.to_string()))
+}

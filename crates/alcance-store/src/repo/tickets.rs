@@ -1,0 +1,185 @@
+use alcance_domain::model::{Id, Ticket};
+use alcance_domain::ticket::{Channel, Coverage, Priority, Status};
+use chrono::{DateTime, Utc};
+
+use super::parse_enum;
+use crate::{Backend, Conn, ConnExt, Row, Sql, SqlBuilder, StoreError};
+
+macro_rules! columns {
+    () => {
+        "id, number, organization_id, requester_id, assignee_id, asset_id, subject, body, channel, priority, category, coverage, status, policy_id, created_at, updated_at, resolved_at, closed_at"
+    };
+}
+
+fn from_row(row: &Row) -> Result<Ticket, StoreError> {
+    Ok(Ticket {
+        id: row.int("id")?,
+        number: row.int("number")?,
+        organization_id: row.int("organization_id")?,
+        requester_id: row.int("requester_id")?,
+        assignee_id: row.opt_int("assignee_id")?,
+        asset_id: row.opt_int("asset_id")?,
+        subject: row.text("subject")?,
+        body: row.text("body")?,
+        channel: parse_enum(Channel::parse, "channel", row.text("channel")?)?,
+        priority: parse_enum(Priority::parse, "priority", row.text("priority")?)?,
+        category: row.opt_text("category")?,
+        coverage: parse_enum(Coverage::parse, "coverage", row.text("coverage")?)?,
+        status: parse_enum(Status::parse, "status", row.text("status")?)?,
+        policy_id: row.opt_int("policy_id")?,
+        created_at: row.time("created_at")?,
+        updated_at: row.time("updated_at")?,
+        resolved_at: row.opt_time("resolved_at")?,
+        closed_at: row.opt_time("closed_at")?,
+    })
+}
+
+pub struct NewTicket<'a> {
+    pub organization_id: Id,
+    pub requester_id: Id,
+    pub asset_id: Option<Id>,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub channel: Channel,
+    pub priority: Priority,
+}
+
+/// The next human ticket number. PostgreSQL takes it from a sequence (concurrent
+/// transactions never wait on each other; a rolled-back insert leaves a gap). SQLite has one
+/// writer at a time, so the highest number plus one is safe and gapless.
+async fn next_number(conn: &mut dyn Conn) -> Result<i64, StoreError> {
+    let sql = match conn.backend() {
+        Backend::Postgres => "SELECT nextval('ticket_number_seq') AS n",
+        Backend::Sqlite => "SELECT COALESCE(MAX(number), 1000) + 1 AS n FROM tickets",
+    };
+    conn.fetch_one(Sql::Borrowed(sql), Vec::new()).await?.int("n")
+}
+
+pub async fn insert(conn: &mut dyn Conn, t: NewTicket<'_>, now: DateTime<Utc>) -> Result<Ticket, StoreError> {
+    let number = next_number(conn).await?;
+    let sql = concat!(
+        "INSERT INTO tickets (number, organization_id, requester_id, asset_id, subject, body, channel, priority, coverage, status, created_at, updated_at) ",
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING ",
+        columns!()
+    );
+    let args = vec![
+        number.into(),
+        t.organization_id.into(),
+        t.requester_id.into(),
+        t.asset_id.into(),
+        t.subject.into(),
+        t.body.into(),
+        t.channel.as_str().into(),
+        t.priority.as_str().into(),
+        Coverage::Pending.as_str().into(),
+        Status::New.as_str().into(),
+        now.into(),
+    ];
+    from_row(&conn.fetch_one(Sql::Borrowed(sql), args).await?)
+}
+
+pub async fn by_number(conn: &mut dyn Conn, number: i64) -> Result<Option<Ticket>, StoreError> {
+    let sql = concat!("SELECT ", columns!(), " FROM tickets WHERE number = $1");
+    conn.fetch_optional(Sql::Borrowed(sql), vec![number.into()]).await?.as_ref().map(from_row).transpose()
+}
+
+/// Writes the mutable fields of `t` back.
+pub async fn update(conn: &mut dyn Conn, t: &Ticket) -> Result<(), StoreError> {
+    let sql = "UPDATE tickets SET assignee_id = $2, asset_id = $3, priority = $4, category = $5, coverage = $6, status = $7, policy_id = $8, updated_at = $9, resolved_at = $10, closed_at = $11 WHERE id = $1";
+    let args = vec![
+        t.id.into(),
+        t.assignee_id.into(),
+        t.asset_id.into(),
+        t.priority.as_str().into(),
+        t.category.clone().into(),
+        t.coverage.as_str().into(),
+        t.status.as_str().into(),
+        t.policy_id.into(),
+        t.updated_at.into(),
+        t.resolved_at.into(),
+        t.closed_at.into(),
+    ];
+    match conn.execute(Sql::Borrowed(sql), args).await? {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
+
+/// Marks activity on a ticket (a reply, an attachment).
+pub async fn touch(conn: &mut dyn Conn, id: Id, now: DateTime<Utc>) -> Result<(), StoreError> {
+    conn.execute(Sql::Borrowed("UPDATE tickets SET updated_at = $2 WHERE id = $1"), vec![id.into(), now.into()])
+        .await?;
+    Ok(())
+}
+
+/// Which tickets to list. Every field narrows the list; empty means any.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub organization_id: Option<Id>,
+    pub requester_id: Option<Id>,
+    pub statuses: Vec<Status>,
+    pub priority: Option<Priority>,
+    pub category: Option<String>,
+    pub coverage: Option<Coverage>,
+    /// `Some(None)`: unassigned tickets only.
+    pub assignee_id: Option<Option<Id>>,
+    /// Only tickets numbered below this (the cursor of the previous page).
+    pub before_number: Option<i64>,
+    pub limit: i64,
+}
+
+/// A page of tickets, newest first.
+pub async fn list(conn: &mut dyn Conn, f: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
+    let mut q = SqlBuilder::new(concat!("SELECT ", columns!(), " FROM tickets WHERE 1 = 1"));
+    if let Some(org) = f.organization_id {
+        q.push(" AND organization_id = ").bind(org);
+    }
+    if let Some(requester) = f.requester_id {
+        q.push(" AND requester_id = ").bind(requester);
+    }
+    match f.statuses.as_slice() {
+        [] => {}
+        [one] => {
+            q.push(" AND status = ").bind(one.as_str());
+        }
+        many => {
+            q.push(" AND status IN (");
+            for (i, status) in many.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.bind(status.as_str());
+            }
+            q.push(")");
+        }
+    }
+    if let Some(priority) = f.priority {
+        q.push(" AND priority = ").bind(priority.as_str());
+    }
+    if let Some(category) = &f.category {
+        q.push(" AND category = ").bind(category.as_str());
+    }
+    if let Some(coverage) = f.coverage {
+        q.push(" AND coverage = ").bind(coverage.as_str());
+    }
+    match f.assignee_id {
+        Some(Some(assignee)) => {
+            q.push(" AND assignee_id = ").bind(assignee);
+        }
+        Some(None) => {
+            q.push(" AND assignee_id IS NULL");
+        }
+        None => {}
+    }
+    if let Some(before) = f.before_number {
+        q.push(" AND number < ").bind(before);
+    }
+    q.push(" ORDER BY number DESC LIMIT ").bind(f.limit);
+    let (sql, args) = q.finish();
+    conn.fetch_all(sql, args).await?.iter().map(from_row).collect()
+}
+
+pub async fn by_id(conn: &mut dyn Conn, id: Id) -> Result<Option<Ticket>, StoreError> {
+    let sql = concat!("SELECT ", columns!(), " FROM tickets WHERE id = $1");
+    conn.fetch_optional(Sql::Borrowed(sql), vec![id.into()]).await?.as_ref().map(from_row).transpose()
+}

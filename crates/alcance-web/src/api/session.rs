@@ -1,0 +1,110 @@
+//! /api/v1/session, /api/v1/me and /api/v1/tokens: signing in and API tokens.
+
+use alcance_app::{App, auth};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::dto::UserOut;
+use crate::extract::{ApiJson, Caller, SESSION_COOKIE};
+use crate::problem::{Problem, ProblemBody};
+
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(sign_in, sign_out)).routes(routes!(me)).routes(routes!(create_token))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionOut {
+    pub user: UserOut,
+    /// Send back as the `X-CSRF-Token` header on every change made with the session cookie.
+    pub csrf_token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Sign in with e-mail and password; sets the session cookie (HttpOnly, SameSite=Lax).
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignIn,
+    responses((status = 200, body = SessionOut), (status = 401, body = ProblemBody)))]
+async fn sign_in(
+    State(app): State<App>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<SignIn>,
+) -> Result<Response, Problem> {
+    let session = auth::sign_in(&app, &input.email, &input.password).await?;
+    let secure = headers.get("x-forwarded-proto").is_some_and(|v| v == "https");
+    let max_age = (session.expires_at - app.now()).num_seconds().max(0);
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        session.token,
+        if secure { "; Secure" } else { "" }
+    );
+    let body = SessionOut { user: session.user.into(), csrf_token: session.csrf_token, expires_at: session.expires_at };
+    let mut response = Json(body).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// Sign out: ends the session and clears the cookie.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204)))]
+async fn sign_out(
+    State(app): State<App>,
+    caller: Caller,
+    request_parts: axum::http::request::Parts,
+) -> Result<Response, Problem> {
+    if let Some(token) = crate::extract::cookie(&request_parts, SESSION_COOKIE) {
+        auth::sign_out(&app, token).await?;
+    }
+    let _ = caller;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("alcance_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(response)
+}
+
+/// Who am I.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = UserOut), (status = 401, body = ProblemBody)), security(("bearer" = [])))]
+async fn me(caller: Caller) -> Json<UserOut> {
+    Json(caller.actor.user.into())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    /// A name to recognise the token by.
+    pub label: String,
+    /// Admins may create a token for another user (e-mail).
+    pub user: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenOut {
+    /// Shown once: only its digest is stored.
+    pub token: String,
+}
+
+/// Create an API token for yourself (or, as admin, for another user).
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "session", request_body = CreateToken,
+    responses((status = 201, body = TokenOut), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)), security(("bearer" = [])))]
+async fn create_token(
+    State(app): State<App>,
+    caller: Caller,
+    ApiJson(input): ApiJson<CreateToken>,
+) -> Result<(StatusCode, Json<TokenOut>), Problem> {
+    let token = auth::create_token(&app, &caller.actor, input.user.as_deref(), &input.label).await?;
+    Ok((StatusCode::CREATED, Json(TokenOut { token })))
+}

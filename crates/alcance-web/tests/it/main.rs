@@ -1,0 +1,16 @@
+//! API integration suite: the real server on port 0, one fresh database per test, every
+//! test run on SQLite and on PostgreSQL (`sqlite::name` and `postgres::name`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod attachments;
+mod comments;
+mod errors;
+mod lifecycle;
+mod listing;
+mod matrix;
+mod openapi;
+mod scope;
+mod session;
+mod support;
+mod tickets;

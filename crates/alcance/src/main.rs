@@ -1,0 +1,302 @@
+//! The `alcance` command: serve the help desk, migrate, manage users and tokens, load a demo.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use alcance_app::directory::NewUser;
+use alcance_app::{App, AppError, Settings, StoreConfig};
+use alcance_domain::Role;
+use anyhow::{Context, anyhow};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "alcance",
+    version,
+    about = "Alcance: a help desk for agencies that support what they delivered under a written support policy."
+)]
+struct Cli {
+    #[command(flatten)]
+    db: DbOptions,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives; the same for every command, so they can run beside the server.
+#[derive(Args, Clone)]
+struct DbOptions {
+    /// Folder for the embedded SQLite database (created on first run).
+    #[arg(long, global = true, env = "ALCANCE_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// Use PostgreSQL instead: postgres://user:password@host:port/db.
+    #[arg(long, global = true, env = "ALCANCE_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// A scope policy file (TOML) to load instead of the built-in default policy.
+    #[arg(long, global = true, env = "ALCANCE_POLICY_FILE")]
+    policy: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service (migrates the database first).
+    Serve(ServeOptions),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Load the Spanish demo data (an agency, three clients, about 60 tickets).
+    Demo,
+}
+
+#[derive(Args)]
+struct ServeOptions {
+    /// Address to listen on.
+    #[arg(long, env = "ALCANCE_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Load the demo data first if the database has none.
+    #[arg(long)]
+    demo: bool,
+    /// Largest attachment accepted, in MiB.
+    #[arg(long, env = "ALCANCE_MAX_ATTACHMENT_MB", default_value_t = 20)]
+    max_attachment_mb: usize,
+    /// Log format.
+    #[arg(long, env = "ALCANCE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user (or, if the e-mail exists, set its password).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["admin", "agent", "manager", "requester"])]
+        role: String,
+        /// Organisation slug (required for manager and requester).
+        #[arg(long)]
+        org: Option<String>,
+        /// Read the password from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+        /// Interface language: es or en.
+        #[arg(long, default_value = "es")]
+        language: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it once.
+    Create {
+        /// The user's e-mail.
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let log_format = match &cli.command {
+        Command::Serve(o) => o.log_format,
+        _ => LogFormat::Text,
+    };
+    init_logging(log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ALCANCE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn store_config(db: &DbOptions) -> StoreConfig {
+    StoreConfig { data_dir: db.data_dir.clone(), database_url: db.database_url.clone().filter(|u| !u.is_empty()) }
+}
+
+async fn start(db: &DbOptions, settings: Settings) -> anyhow::Result<App> {
+    let policy = match &db.policy {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("cannot read policy file {}", path.display()))?
+        }
+        None => alcance_app::policies::DEFAULT_POLICY.to_owned(),
+    };
+    App::start(&store_config(db), settings, &policy).await.map_err(|e| anyhow!(describe(e)))
+}
+
+/// Field errors read as sentences on the command line.
+fn describe(e: AppError) -> String {
+    match e {
+        AppError::Invalid(f) => format!(
+            "{}: {}{}",
+            f.field,
+            f.code.as_str().replace('_', " "),
+            f.detail.map(|d| format!(" ({d})")).unwrap_or_default()
+        ),
+        other => other.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(options) => serve(&cli.db, options).await,
+        Command::Migrate => {
+            let store = alcance_app::Store::open(&store_config(&cli.db)).await?;
+            let applied = store.migrate().await?;
+            match applied.as_slice() {
+                [] => {
+                    println!("database is up to date (schema version {})", alcance_app::Store::latest_schema_version())
+                }
+                versions => println!("applied migrations: {versions:?}"),
+            }
+            store.close().await;
+            Ok(())
+        }
+        Command::User(UserCommand::Create { email, name, role, org, password_stdin, language }) => {
+            let app = start(&cli.db, Settings::default()).await?;
+            let password = if password_stdin { Some(read_password()?) } else { None };
+            let role = Role::parse("role", &role).map_err(|e| anyhow!(e.to_string()))?;
+            let new = NewUser {
+                email: email.clone(),
+                name,
+                role,
+                organization: org,
+                password: password.clone(),
+                language: Some(language),
+            };
+            match alcance_app::directory::create_user_unchecked(&app, new).await {
+                Ok(user) => println!("created {} user {} (id {})", user.role, user.email, user.id),
+                Err(AppError::Invalid(f))
+                    if f.code == alcance_domain::FieldErrorCode::AlreadyExists && password.is_some() =>
+                {
+                    alcance_app::directory::set_password(&app, &email, password.as_deref().unwrap_or_default())
+                        .await
+                        .map_err(|e| anyhow!(describe(e)))?;
+                    println!("user {email} exists: password updated");
+                }
+                Err(e) => return Err(anyhow!(describe(e))),
+            }
+            app.store.close().await;
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { user, label }) => {
+            let app = start(&cli.db, Settings::default()).await?;
+            let token = alcance_app::auth::issue_token(&app, &user, &label).await.map_err(|e| anyhow!(describe(e)))?;
+            println!("{token}");
+            app.store.close().await;
+            Ok(())
+        }
+        Command::Demo => {
+            let app = start(&cli.db, Settings::default()).await?;
+            let summary = alcance_app::demo::load(&app).await.map_err(|e| anyhow!(describe(e)))?;
+            print_demo(&summary);
+            app.store.close().await;
+            Ok(())
+        }
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).context("cannot read the password from standard input")?;
+    let password = input.lines().next().unwrap_or_default().to_owned();
+    if password.is_empty() {
+        return Err(anyhow!("no password on standard input"));
+    }
+    Ok(password)
+}
+
+fn print_demo(summary: &alcance_app::demo::DemoSummary) {
+    println!("Demo data loaded: {} tickets.", summary.tickets);
+    println!("Sign in with password `{}` as:", summary.password);
+    println!("  admin      {}", summary.admin_email);
+    println!("  agent      {}", summary.agent_email);
+    println!("  manager    {}  (client: Cámara de Comercio de Armenia y el Quindío)", summary.manager_email);
+    println!("  requester  {}", summary.requester_email);
+}
+
+async fn serve(db: &DbOptions, options: ServeOptions) -> anyhow::Result<()> {
+    let settings =
+        Settings { max_attachment_bytes: options.max_attachment_mb.saturating_mul(1024 * 1024), ..Settings::default() };
+    let listener = tokio::net::TcpListener::bind(options.addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow!(
+            "cannot listen on {}: the address is already in use (is another alcance running? pick another with --addr)",
+            options.addr
+        ),
+        _ => anyhow!("cannot listen on {}: {e}", options.addr),
+    })?;
+    let app = start(db, settings).await?;
+    if options.demo {
+        match alcance_app::demo::load(&app).await {
+            Ok(summary) => print_demo(&summary),
+            Err(AppError::Invalid(f)) if f.code == alcance_domain::FieldErrorCode::AlreadyExists => {
+                println!("Demo data already loaded (the README lists the demo sign-ins).");
+            }
+            Err(e) => return Err(anyhow!(describe(e))),
+        }
+    }
+    let local = listener.local_addr().unwrap_or(options.addr);
+    let backend = match app.store.backend() {
+        alcance_app::StoreBackend::Sqlite => format!("SQLite in {}", db.data_dir.display()),
+        alcance_app::StoreBackend::Postgres => "PostgreSQL".to_owned(),
+    };
+    println!("Alcance is listening on http://{local} ({backend}). API: http://{local}/api/v1/openapi.json");
+    tracing::info!(%local, "listening");
+    let store = app.store.clone();
+    alcance_web::serve(listener, app, shutdown_signal()).await.context("server error")?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
