@@ -104,6 +104,19 @@ impl Store {
         self.write(|conn| Box::pin(migrate::run(conn))).await
     }
 
+    /// Refreshes the query planner's statistics (PostgreSQL; SQLite plans from its indexes
+    /// without them). Run at start so that a database filled by an import or a restore is
+    /// planned well before autovacuum gets to it.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        if self.backend() == Backend::Postgres {
+            self.read(|conn| {
+                Box::pin(async move { conn.execute(Sql::Borrowed("ANALYZE"), Vec::new()).await.map(|_| ()) })
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
     /// The schema version of the database (0 before the first migration).
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
         self.read(|conn| Box::pin(migrate::current_version(conn))).await

@@ -30,7 +30,9 @@ macro_rules! sqlx_conn {
                 } else {
                     let type_name = raw.type_info().name().to_owned();
                     $decode(row, i, &type_name).map_err(|e| match e {
-                        $crate::StoreError::Decode(m) => $crate::StoreError::Decode(format!("column `{}`: {m}", column.name())),
+                        $crate::StoreError::Decode(m) => {
+                            $crate::StoreError::Decode(format!("column `{}`: {m}", column.name()))
+                        }
                         other => other,
                     })?
                 };

@@ -135,7 +135,7 @@ fn main() -> ExitCode {
 
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ALCANCE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
@@ -259,6 +259,9 @@ async fn serve(db: &DbOptions, options: ServeOptions) -> anyhow::Result<()> {
         _ => anyhow!("cannot listen on {}: {e}", options.addr),
     })?;
     let app = start(db, settings).await?;
+    if let Err(e) = app.store.analyze().await {
+        tracing::warn!(error = %e, "could not refresh planner statistics");
+    }
     if options.demo {
         match alcance_app::demo::load(&app).await {
             Ok(summary) => print_demo(&summary),

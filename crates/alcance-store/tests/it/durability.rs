@@ -12,7 +12,8 @@ async fn sqlite_writer_commits_through_the_wal_with_full_sync() {
     let (journal, synchronous) = store
         .write(|c| {
             Box::pin(async move {
-                let journal = c.fetch_one(Sql::Borrowed("PRAGMA journal_mode"), Vec::new()).await?.text("journal_mode")?;
+                let journal =
+                    c.fetch_one(Sql::Borrowed("PRAGMA journal_mode"), Vec::new()).await?.text("journal_mode")?;
                 let sync = c.fetch_one(Sql::Borrowed("PRAGMA synchronous"), Vec::new()).await?.int("synchronous")?;
                 Ok::<_, StoreError>((journal, sync))
             })
