@@ -4,6 +4,9 @@
 //! Web handlers, the CLI and jobs call these; none of them reach past this crate.
 
 pub mod access;
+pub mod account;
+pub mod admin_views;
+pub mod agent_views;
 pub mod auth;
 pub mod clock;
 pub mod demo;
@@ -11,6 +14,7 @@ pub mod directory;
 mod error;
 mod history;
 pub mod policies;
+pub mod portal_views;
 pub mod secrets;
 pub mod tickets;
 
@@ -28,11 +32,43 @@ use policies::PolicyRegistry;
 pub struct Settings {
     pub max_attachment_bytes: usize,
     pub session_hours: i64,
+    pub brand: Brand,
+    /// The address people reach the service at, for links in e-mails (no trailing slash).
+    pub public_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { max_attachment_bytes: 20 * 1024 * 1024, session_hours: 12 }
+        Self {
+            max_attachment_bytes: 20 * 1024 * 1024,
+            session_hours: 12,
+            brand: Brand::default(),
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// How the agency's deployment looks: its name, main colour and logo.
+#[derive(Debug, Clone)]
+pub struct Brand {
+    pub name: String,
+    /// A CSS hex colour, e.g. "#0b5cad".
+    pub color: String,
+    /// Logo bytes and content type (SVG or PNG), if the agency set one.
+    pub logo: Option<(Vec<u8>, String)>,
+}
+
+impl Default for Brand {
+    fn default() -> Self {
+        Self { name: "Alcance".into(), color: "#0b5cad".into(), logo: None }
+    }
+}
+
+impl Brand {
+    /// Accepts "#rgb" or "#rrggbb" only, so the colour can go into CSS safely.
+    pub fn valid_color(color: &str) -> bool {
+        let hex = color.strip_prefix('#').unwrap_or("");
+        matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit())
     }
 }
 

@@ -8,6 +8,7 @@ use alcance_domain::policy::Policy;
 use alcance_domain::ticket::{Channel, Coverage, Priority, Status};
 use alcance_domain::{FieldError, FieldErrorCode, validate};
 use alcance_store::Conn;
+pub use alcance_store::repo::tickets::TicketSort;
 use alcance_store::repo::tickets::{NewTicket, TicketFilter};
 use alcance_store::repo::{assets, attachments, comments, contracts, events, tickets, users};
 use chrono::{DateTime, Utc};
@@ -94,12 +95,19 @@ pub struct TicketQuery {
     pub assignee: Option<String>,
     pub cursor: Option<i64>,
     pub limit: Option<i64>,
+    /// Words in the subject, or a ticket number.
+    pub text: Option<String>,
+    pub sort: TicketSort,
+    /// Rows to skip, for page lists sorted otherwise than by number.
+    pub offset: Option<i64>,
 }
 
 pub struct TicketPage {
     pub items: Vec<Ticket>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<i64>,
+    /// Whether another page follows (for any sort order).
+    pub has_more: bool,
 }
 
 pub async fn list(app: &App, actor: &Actor, q: TicketQuery) -> Result<TicketPage, AppError> {
@@ -123,6 +131,7 @@ pub async fn list(app: &App, actor: &Actor, q: TicketQuery) -> Result<TicketPage
         Some(slug) => Some(crate::directory::visible_org(app, actor, slug).await?.id),
         None => None,
     };
+    let sort_is_by_number = q.sort == TicketSort::Newest;
     let filter = TicketFilter {
         organization_id: actor.organization_id().or(organization_id),
         requester_id: (actor.role() == alcance_domain::Role::Requester).then(|| actor.id()),
@@ -132,16 +141,16 @@ pub async fn list(app: &App, actor: &Actor, q: TicketQuery) -> Result<TicketPage
         coverage: q.coverage,
         assignee_id,
         before_number: q.cursor,
+        text: q.text,
+        sort: q.sort,
+        offset: q.offset.unwrap_or(0).max(0),
         limit: limit + 1,
     };
     let mut items = app.store.read(move |c| Box::pin(async move { tickets::list(c, &filter).await })).await?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|t| t.number)
-    } else {
-        None
-    };
-    Ok(TicketPage { items, next_cursor })
+    let has_more = items.len() as i64 > limit;
+    items.truncate(limit as usize);
+    let next_cursor = if has_more && sort_is_by_number { items.last().map(|t| t.number) } else { None };
+    Ok(TicketPage { items, next_cursor, has_more })
 }
 
 /// A ticket with what the actor may see of its timeline.
@@ -230,6 +239,7 @@ async fn apply_change(
         return Err(AppError::TicketClosed);
     }
     let who = Some(actor.id());
+    let unchanged = t.clone();
     if let Some((policy_id, policy)) = &policy {
         classify(c, &mut t, who, change.category, change.coverage, reason.clone(), *policy_id, policy, now).await?;
     }
@@ -260,6 +270,10 @@ async fn apply_change(
             why,
         })?;
         set_status(c, &mut t, who, status, reason.clone(), now).await?;
+    }
+    if t == unchanged {
+        // Saving what is already there is not activity.
+        return Ok(t);
     }
     t.updated_at = now;
     tickets::update(c, &t).await?;
@@ -310,6 +324,9 @@ async fn classify(
     let coverage = coverage.unwrap_or(from_policy);
     if coverage == Coverage::Pending {
         return Err(FieldError::new("coverage", FieldErrorCode::Invalid).with_detail("covered, not_covered").into());
+    }
+    if t.category.as_deref() == Some(category.as_str()) && t.coverage == coverage && t.policy_id == Some(policy_id) {
+        return Ok(());
     }
     let overridden = coverage != from_policy;
     if overridden && reason.is_none() {

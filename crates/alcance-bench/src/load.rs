@@ -202,6 +202,67 @@ pub async fn get_latencies(
     Ok(out)
 }
 
+/// Signs in through the HTML form, as a browser does, and returns the session cookie.
+pub async fn browser_session(api: &Api, email: &str, password: &str) -> anyhow::Result<String> {
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let form = format!("email={}&password={}", urlencode(email), urlencode(password));
+    let response = client
+        .post(format!("{}/login", api.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .context("POST /login failed")?;
+    if response.status() != StatusCode::SEE_OTHER {
+        bail!("POST /login answered {} instead of a redirect", response.status());
+    }
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next().filter(|c| c.starts_with("alcance_session=")).map(str::to_owned))
+        .context("POST /login set no session cookie")
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The agent console's queue page, rendered in full (HTML), for the saved views, a
+/// filtered view and a deep page. Latencies in ms.
+pub async fn queue_latencies(api: &Api, cookie: &str, requests: usize) -> anyhow::Result<Vec<f64>> {
+    let paths = [
+        "/agent?view=open",
+        "/agent?view=unclassified",
+        "/agent?view=open&priority=high&sort=updated",
+        "/agent?view=open&page=20",
+        "/agent?view=mine",
+    ];
+    let mut out = Vec::with_capacity(requests);
+    for i in 0..requests {
+        let path = paths[i % paths.len()];
+        let started = Instant::now();
+        let response = api.client.get(format!("{}{path}", api.base)).header("cookie", cookie).send().await?;
+        let status = response.status();
+        let body = response.bytes().await?;
+        if status != StatusCode::OK {
+            bail!("GET {path} answered {status}");
+        }
+        std::hint::black_box(body);
+        out.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok(out)
+}
+
 /// Nearest-rank percentile (`p` in 0..=100) of unsorted samples.
 pub fn percentile(samples: &[f64], p: f64) -> f64 {
     let mut sorted = samples.to_vec();

@@ -136,6 +136,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
         load::percentile(&gets, 99.0),
         load::percentile(&gets, 100.0)
     );
+    let cookie = load::browser_session(&api, ADMIN, PASSWORD).await?;
+    let queue = load::queue_latencies(&api, &cookie, args.reads).await?;
+    eprintln!(
+        "bench: agent queue page p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        load::percentile(&queue, 50.0),
+        load::percentile(&queue, 99.0),
+        load::percentile(&queue, 100.0)
+    );
     server.check_alive()?;
     let peak_rss_mb = server.memory_mb("VmHWM")?;
 
@@ -147,6 +155,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
         "list_p50_ms": round2(load::percentile(&lists, 50.0)),
         "list_p99_ms": round2(load::percentile(&lists, 99.0)),
         "get_p99_ms": round2(load::percentile(&gets, 99.0)),
+        "queue_page_p50_ms": round2(load::percentile(&queue, 50.0)),
+        "queue_page_p99_ms": round2(load::percentile(&queue, 99.0)),
         "idle_rss_mb": round2(idle_rss_mb),
         "peak_rss_mb": round2(peak_rss_mb),
         "seed_seconds": round2(created.seconds),

@@ -93,13 +93,19 @@ mod tests {
 
     #[test]
     fn every_key_exists_in_both_languages() {
-        let es = include_str!("../locales/es/main.ftl");
-        let en = include_str!("../locales/en/main.ftl");
+        let read_all = |lang: &str| -> String {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+            let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+            files.sort();
+            files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect::<Vec<_>>().join("\n")
+        };
+        let (es, en) = (read_all("es"), read_all("en"));
+        let (es, en) = (es.as_str(), en.as_str());
         let keys = |text: &str| -> Vec<String> {
             let mut keys: Vec<String> = text
                 .lines()
-                .filter(|l| !l.starts_with('#') && l.contains(" = "))
-                .filter_map(|l| l.split(" = ").next().map(str::to_owned))
+                .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" ="))
+                .filter_map(|l| l.split(" =").next().map(str::to_owned))
                 .collect();
             keys.sort();
             keys

@@ -68,6 +68,39 @@ struct ServeOptions {
     /// Log format.
     #[arg(long, env = "ALCANCE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// The agency's name, shown in the header of every page.
+    #[arg(long, env = "ALCANCE_BRAND_NAME", default_value = "Igniweb · Soporte")]
+    brand_name: String,
+    /// The agency's main colour (#rgb or #rrggbb).
+    #[arg(long, env = "ALCANCE_BRAND_COLOR", default_value = "#0b5cad")]
+    brand_color: String,
+    /// The agency's logo (SVG or PNG file).
+    #[arg(long, env = "ALCANCE_BRAND_LOGO")]
+    brand_logo: Option<PathBuf>,
+    /// The address people use to reach Alcance, for links in e-mails
+    /// (default: http:// plus --addr).
+    #[arg(long, env = "ALCANCE_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+/// The brand from the options, refusing a colour or logo that cannot be used.
+fn brand(options: &ServeOptions) -> anyhow::Result<alcance_app::Brand> {
+    if !alcance_app::Brand::valid_color(&options.brand_color) {
+        return Err(anyhow!("--brand-color must be #rgb or #rrggbb, not `{}`", options.brand_color));
+    }
+    let logo = match &options.brand_logo {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read logo {}", path.display()))?;
+            let content_type = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                Some("svg") => "image/svg+xml",
+                Some("png") => "image/png",
+                _ => return Err(anyhow!("--brand-logo must be an .svg or .png file")),
+            };
+            Some((bytes, content_type.to_owned()))
+        }
+        None => None,
+    };
+    Ok(alcance_app::Brand { name: options.brand_name.clone(), color: options.brand_color.clone(), logo })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -249,8 +282,12 @@ fn print_demo(summary: &alcance_app::demo::DemoSummary) {
 }
 
 async fn serve(db: &DbOptions, options: ServeOptions) -> anyhow::Result<()> {
-    let settings =
-        Settings { max_attachment_bytes: options.max_attachment_mb.saturating_mul(1024 * 1024), ..Settings::default() };
+    let settings = Settings {
+        max_attachment_bytes: options.max_attachment_mb.saturating_mul(1024 * 1024),
+        brand: brand(&options)?,
+        public_url: options.public_url.clone().unwrap_or_else(|| format!("http://{}", options.addr)),
+        ..Settings::default()
+    };
     let listener = tokio::net::TcpListener::bind(options.addr).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => anyhow!(
             "cannot listen on {}: the address is already in use (is another alcance running? pick another with --addr)",

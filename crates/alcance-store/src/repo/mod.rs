@@ -12,6 +12,7 @@ pub mod sessions;
 pub mod tickets;
 pub mod tokens;
 pub mod users;
+pub mod web;
 
 use crate::StoreError;
 

@@ -125,7 +125,24 @@ pub struct TicketFilter {
     pub assignee_id: Option<Option<Id>>,
     /// Only tickets numbered below this (the cursor of the previous page).
     pub before_number: Option<i64>,
+    /// Words that must appear in the subject (case-insensitive), or a ticket number.
+    pub text: Option<String>,
+    pub sort: TicketSort,
+    /// Rows to skip (page lists sorted otherwise than by number).
+    pub offset: i64,
     pub limit: i64,
+}
+
+/// Orders of a ticket list. Ties are broken by number, newest first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TicketSort {
+    #[default]
+    Newest,
+    Oldest,
+    RecentlyUpdated,
+    LeastRecentlyUpdated,
+    /// Critical first.
+    Priority,
 }
 
 /// A page of tickets, newest first.
@@ -174,7 +191,32 @@ pub async fn list(conn: &mut dyn Conn, f: &TicketFilter) -> Result<Vec<Ticket>, 
     if let Some(before) = f.before_number {
         q.push(" AND number < ").bind(before);
     }
-    q.push(" ORDER BY number DESC LIMIT ").bind(f.limit);
+    if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        match text.trim_start_matches('#').parse::<i64>() {
+            Ok(number) => {
+                q.push(" AND number = ").bind(number);
+            }
+            Err(_) => {
+                for word in text.split_whitespace().take(8) {
+                    let escaped = word.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                    q.push(" AND lower(subject) LIKE ").bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
+                }
+            }
+        }
+    }
+    q.push(match f.sort {
+        TicketSort::Newest => " ORDER BY number DESC",
+        TicketSort::Oldest => " ORDER BY number ASC",
+        TicketSort::RecentlyUpdated => " ORDER BY updated_at DESC, number DESC",
+        TicketSort::LeastRecentlyUpdated => " ORDER BY updated_at ASC, number DESC",
+        TicketSort::Priority => {
+            " ORDER BY CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, number DESC"
+        }
+    });
+    q.push(" LIMIT ").bind(f.limit);
+    if f.offset > 0 {
+        q.push(" OFFSET ").bind(f.offset);
+    }
     let (sql, args) = q.finish();
     conn.fetch_all(sql, args).await?.iter().map(from_row).collect()
 }

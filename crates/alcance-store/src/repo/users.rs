@@ -96,3 +96,16 @@ pub async fn set_active(conn: &mut dyn Conn, id: Id, active: bool) -> Result<(),
     conn.execute(Sql::Borrowed("UPDATE users SET active = $2 WHERE id = $1"), vec![id.into(), active.into()]).await?;
     Ok(())
 }
+
+pub async fn set_language(conn: &mut dyn Conn, id: Id, language: &str) -> Result<(), StoreError> {
+    conn.execute(Sql::Borrowed("UPDATE users SET language = $2 WHERE id = $1"), vec![id.into(), language.into()])
+        .await?;
+    Ok(())
+}
+
+/// Staff users (admins and agents), for assignment lists.
+pub async fn staff(conn: &mut dyn Conn) -> Result<Vec<User>, StoreError> {
+    let sql =
+        concat!("SELECT ", columns!(), " FROM users WHERE role IN ('admin', 'agent') AND active = $1 ORDER BY name");
+    conn.fetch_all(Sql::Borrowed(sql), vec![true.into()]).await?.iter().map(from_row).collect()
+}

@@ -1,5 +1,6 @@
 //! /api/v1/session, /api/v1/me and /api/v1/tokens: signing in and API tokens.
 
+use alcance_app::account::SignInRefusal;
 use alcance_app::{App, auth};
 use axum::Json;
 use axum::extract::State;
@@ -34,14 +35,23 @@ pub struct SessionOut {
 }
 
 /// Sign in with e-mail and password; sets the session cookie (HttpOnly, SameSite=Lax).
+/// After 5 failures for one e-mail within 15 minutes, sign-in is refused with 429.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignIn,
-    responses((status = 200, body = SessionOut), (status = 401, body = ProblemBody)))]
+    responses((status = 200, body = SessionOut), (status = 401, body = ProblemBody), (status = 429, body = ProblemBody)))]
 async fn sign_in(
     State(app): State<App>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<SignIn>,
 ) -> Result<Response, Problem> {
-    let session = auth::sign_in(&app, &input.email, &input.password).await?;
+    let session = match alcance_app::account::sign_in_throttled(&app, &input.email, &input.password).await {
+        Ok(session) => session,
+        Err(SignInRefusal::BadCredentials) => return Err(Problem::new(StatusCode::UNAUTHORIZED, "bad_credentials")),
+        Err(SignInRefusal::Throttled { minutes }) => {
+            return Err(Problem::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+                .with_arg("minutes", minutes.to_string()));
+        }
+        Err(SignInRefusal::Other(e)) => return Err(e.into()),
+    };
     let secure = headers.get("x-forwarded-proto").is_some_and(|v| v == "https");
     let max_age = (session.expires_at - app.now()).num_seconds().max(0);
     let cookie = format!(

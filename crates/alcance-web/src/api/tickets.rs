@@ -89,6 +89,8 @@ pub struct ListParams {
     cursor: Option<String>,
     /// Page size, 1 to 100 (default 25).
     limit: Option<String>,
+    /// Words that must appear in the subject, or a ticket number.
+    q: Option<String>,
 }
 
 fn parse_int(field: &str, value: Option<String>) -> Result<Option<i64>, Problem> {
@@ -119,6 +121,8 @@ async fn list_tickets(
         assignee: p.assignee,
         cursor: parse_int("cursor", p.cursor)?,
         limit: parse_int("limit", p.limit)?,
+        text: p.q,
+        ..TicketQuery::default()
     };
     let page = tickets::list(&app, &caller.actor, query).await?;
     Ok(Json(TicketPageOut { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))

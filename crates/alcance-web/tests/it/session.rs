@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::support::{Req, Resp, TestApp, spawn_app};
 
-on_both_backends!(session_sign_in_csrf_and_sign_out);
+on_both_backends!(session_sign_in_csrf_and_sign_out, repeated_failures_are_throttled);
 
 const PASSWORD: &str = "una clave larga y segura";
 
@@ -102,4 +102,21 @@ async fn session_sign_in_csrf_and_sign_out(backend: TestBackend) {
     let new_cookie = again.header("set-cookie").unwrap_or_default().split(';').next().unwrap().to_owned();
     assert_ne!(new_cookie, cookie);
     t.send(Method::GET, "/api/v1/me", with_cookie(&new_cookie, None)).await.expect(200);
+}
+
+/// Five failures for one e-mail within the window: the sixth attempt is refused even with
+/// the right password, and other accounts are unaffected.
+async fn repeated_failures_are_throttled(backend: TestBackend) {
+    let t = spawn_app(backend).await;
+    let fx = &t.fx;
+    alcance_app::directory::set_password(&t.app, fx.requester_a.email(), PASSWORD).await.unwrap();
+    alcance_app::directory::set_password(&t.app, fx.manager_a.email(), PASSWORD).await.unwrap();
+    for _ in 0..alcance_app::account::MAX_FAILED_SIGN_INS {
+        sign_in(&t, fx.requester_a.email(), "no es la clave correcta").await.problem(401, "bad_credentials", None);
+    }
+    let r = sign_in(&t, fx.requester_a.email(), PASSWORD).await;
+    r.problem(429, "too_many_attempts", None);
+    assert!(r.header("set-cookie").is_none());
+    let other = sign_in(&t, fx.manager_a.email(), PASSWORD).await;
+    assert_eq!(other.status, 200, "{}", other.text());
 }

@@ -1,0 +1,169 @@
+//! Tables behind the web interface: who is viewing a ticket, the e-mail outbox, password
+//! reset links and failed sign-ins.
+
+use alcance_domain::model::Id;
+use chrono::{DateTime, Utc};
+
+use crate::{Conn, ConnExt, Sql, StoreError};
+
+/// Records that `user_id` has the ticket open now.
+pub async fn mark_viewing(
+    conn: &mut dyn Conn,
+    ticket_id: Id,
+    user_id: Id,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        Sql::Borrowed(
+            "INSERT INTO ticket_viewers (ticket_id, user_id, seen_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (ticket_id, user_id) DO UPDATE SET seen_at = excluded.seen_at",
+        ),
+        vec![ticket_id.into(), user_id.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Names of the other users seen on the ticket since `since`.
+pub async fn other_viewers(
+    conn: &mut dyn Conn,
+    ticket_id: Id,
+    user_id: Id,
+    since: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            Sql::Borrowed(
+                "SELECT u.name FROM ticket_viewers v JOIN users u ON u.id = v.user_id \
+                 WHERE v.ticket_id = $1 AND v.user_id <> $2 AND v.seen_at >= $3 ORDER BY u.name",
+            ),
+            vec![ticket_id.into(), user_id.into(), since.into()],
+        )
+        .await?;
+    rows.iter().map(|r| r.text("name")).collect()
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEmail {
+    pub id: Id,
+    pub to_address: String,
+    pub subject: String,
+    pub body_text: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+pub async fn enqueue_email(
+    conn: &mut dyn Conn,
+    to: &str,
+    subject: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<Id, StoreError> {
+    let row = conn
+        .fetch_one(
+            Sql::Borrowed("INSERT INTO outbox_emails (to_address, subject, body_text, created_at) VALUES ($1, $2, $3, $4) RETURNING id"),
+            vec![to.into(), subject.into(), body.into(), now.into()],
+        )
+        .await?;
+    row.int("id")
+}
+
+/// The newest messages first.
+pub async fn outbox(conn: &mut dyn Conn, limit: i64) -> Result<Vec<OutboxEmail>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            Sql::Borrowed("SELECT id, to_address, subject, body_text, created_at, sent_at FROM outbox_emails ORDER BY id DESC LIMIT $1"),
+            vec![limit.into()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(OutboxEmail {
+                id: r.int("id")?,
+                to_address: r.text("to_address")?,
+                subject: r.text("subject")?,
+                body_text: r.text("body_text")?,
+                created_at: r.time("created_at")?,
+                sent_at: r.opt_time("sent_at")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn insert_password_reset(
+    conn: &mut dyn Conn,
+    token_hash: &str,
+    user_id: Id,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        Sql::Borrowed(
+            "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        ),
+        vec![token_hash.into(), user_id.into(), now.into(), expires_at.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Marks a live, unused reset link as used and returns its user; `None` when the link is
+/// unknown, expired or already used. Single use holds under concurrency: only the first
+/// UPDATE finds `used_at` empty.
+pub async fn consume_password_reset(
+    conn: &mut dyn Conn,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Id>, StoreError> {
+    let row = conn
+        .fetch_optional(
+            Sql::Borrowed(
+                "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id",
+            ),
+            vec![token_hash.into(), now.into()],
+        )
+        .await?;
+    row.map(|r| r.int("user_id")).transpose()
+}
+
+/// Whether a reset link is still usable (for showing the form), without using it.
+pub async fn password_reset_is_live(
+    conn: &mut dyn Conn,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let row = conn
+        .fetch_optional(
+            Sql::Borrowed(
+                "SELECT id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+            ),
+            vec![token_hash.into(), now.into()],
+        )
+        .await?;
+    Ok(row.is_some())
+}
+
+pub async fn record_login_failure(conn: &mut dyn Conn, email: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    conn.execute(
+        Sql::Borrowed("INSERT INTO login_failures (email, created_at) VALUES ($1, $2)"),
+        vec![email.into(), now.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn login_failures_since(conn: &mut dyn Conn, email: &str, since: DateTime<Utc>) -> Result<i64, StoreError> {
+    let row = conn
+        .fetch_one(
+            Sql::Borrowed("SELECT COUNT(*) AS n FROM login_failures WHERE email = $1 AND created_at >= $2"),
+            vec![email.into(), since.into()],
+        )
+        .await?;
+    row.int("n")
+}
+
+pub async fn clear_login_failures(conn: &mut dyn Conn, email: &str) -> Result<(), StoreError> {
+    conn.execute(Sql::Borrowed("DELETE FROM login_failures WHERE email = $1"), vec![email.into()]).await?;
+    Ok(())
+}

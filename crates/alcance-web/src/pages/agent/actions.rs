@@ -1,0 +1,414 @@
+//! The ticket page's actions: classify, assign, status and priority (each a small form
+//! that redirects back with a notice, or shows the page again with the refusal next to the
+//! form), the reply/note form with attachments, and the "also viewing" fragment.
+
+use alcance_app::tickets::{self, NewUpload, TicketChange};
+use alcance_app::{Actor, App, AppError, account};
+use alcance_domain::ticket::{Coverage, Priority, Status, TransitionError};
+use alcance_domain::{FieldErrorCode, validate};
+use askama::Template;
+use axum::extract::{Form, Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::ticket::{Action, Failure, Kept, parse_number, show, viewers_text};
+use super::{given, staff_only};
+use crate::pages::{FormError, PageCtx, PageError, SignedIn, check_csrf, render};
+use crate::view;
+
+/// Files one reply may carry.
+pub(super) const MAX_FILES: usize = 5;
+/// Text fields of the reply form are read up to this size (the body's own limit is lower).
+const MAX_TEXT_FIELD: usize = 256 * 1024;
+
+/// A refused change, translated; anything else (not found, internal) is not the form's.
+fn failure(ctx: &PageCtx, action: Action, e: AppError) -> Result<Failure, Response> {
+    let (field, message) = match e {
+        AppError::Invalid(f)
+            if action == Action::Classify && f.field == "reason" && f.code == FieldErrorCode::Required =>
+        {
+            (Some("reason".to_owned()), ctx.t("agent-error-override-reason"))
+        }
+        AppError::Invalid(ref f) if f.field == "category" && f.code == FieldErrorCode::Required => {
+            (Some("category".to_owned()), ctx.t("agent-error-category-required"))
+        }
+        AppError::Invalid(ref f) if f.field == "status" && f.code == FieldErrorCode::Required => {
+            (Some("status".to_owned()), ctx.t("agent-error-status-required"))
+        }
+        AppError::Invalid(_) => match FormError::from_app(ctx, &e) {
+            Some(f) => (Some(f.field), f.message),
+            None => (None, ctx.t("agent-error-bad-form")),
+        },
+        AppError::Transition { why: TransitionError::ReasonRequired, .. } => {
+            (Some("reason".to_owned()), ctx.t("agent-error-reason-required"))
+        }
+        AppError::Transition { from, to, .. } => (
+            Some("status".to_owned()),
+            ctx.lang
+                .text("agent-error-transition", &[("from", ctx.status_label(&from)), ("to", ctx.status_label(&to))]),
+        ),
+        AppError::TicketClosed => (None, ctx.t("agent-error-closed")),
+        other => return Err(PageError::from_app(ctx.clone(), other).into_response()),
+    };
+    // The reply form shows its refusals by the message or by the files.
+    let field = match (action, field) {
+        (Action::Reply, Some(f)) if f != "body" => Some("files".to_owned()),
+        (_, field) => field,
+    };
+    Ok(Failure { action, field, message })
+}
+
+/// After a change: back to the page with a notice, or the page again with the refusal.
+async fn after_change<T>(
+    app: &App,
+    ctx: PageCtx,
+    actor: &Actor,
+    number: i64,
+    action: Action,
+    result: Result<T, AppError>,
+    kept: Kept,
+) -> Response {
+    match result {
+        Ok(_) => Redirect::to(&format!("/agent/tickets/{number}?msg={}", action.notice())).into_response(),
+        Err(e) => match failure(&ctx, action, e) {
+            Ok(f) => show(app, ctx, actor, number, kept, Some(f), None).await,
+            Err(response) => response,
+        },
+    }
+}
+
+/// The start of every action: staff only, a ticket number, a valid CSRF token.
+fn begin(page: SignedIn, number: &str, csrf: &str) -> Result<(PageCtx, Actor, i64), Response> {
+    let (ctx, actor) = staff_only(page)?;
+    let number = parse_number(&ctx, number)?;
+    check_csrf(&ctx, csrf).map_err(IntoResponse::into_response)?;
+    Ok((ctx, actor, number))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ClassifyForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    coverage: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn classify(
+    State(app): State<App>,
+    page: SignedIn,
+    Path(number): Path<String>,
+    Form(form): Form<ClassifyForm>,
+) -> Response {
+    let (ctx, actor, number) = match begin(page, &number, &form.csrf_token) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let kept = Kept {
+        category: Some(form.category.trim().to_owned()),
+        coverage: form.coverage.trim().to_owned(),
+        classify_reason: form.reason.clone(),
+        ..Kept::default()
+    };
+    let result = match given(Some(&form.category)) {
+        None => Err(AppError::field("category", FieldErrorCode::Required)),
+        Some(category) => {
+            let coverage = match given(Some(&form.coverage)) {
+                Some(c) => Coverage::parse("coverage", c).map(Some).map_err(AppError::from),
+                None => Ok(None),
+            };
+            match coverage {
+                Ok(coverage) => {
+                    let change = TicketChange {
+                        category: Some(category.to_owned()),
+                        coverage,
+                        reason: given(Some(&form.reason)).map(str::to_owned),
+                        ..TicketChange::default()
+                    };
+                    tickets::change(&app, &actor, number, change).await
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    after_change(&app, ctx, &actor, number, Action::Classify, result, kept).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct AssignForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    assignee: String,
+    /// The "assign to me" button.
+    #[serde(default)]
+    take: String,
+}
+
+pub(super) async fn assign(
+    State(app): State<App>,
+    page: SignedIn,
+    Path(number): Path<String>,
+    Form(form): Form<AssignForm>,
+) -> Response {
+    let (ctx, actor, number) = match begin(page, &number, &form.csrf_token) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let kept = Kept { assignee: Some(form.assignee.trim().to_owned()), ..Kept::default() };
+    let assignee = if form.take == "me" {
+        Ok(Some(actor.id()))
+    } else {
+        match given(Some(&form.assignee)) {
+            None | Some("none") => Ok(None),
+            Some(id) => id.parse::<i64>().map(Some).map_err(|_| AppError::field("assignee", FieldErrorCode::Invalid)),
+        }
+    };
+    let result = match assignee {
+        Ok(assignee) => {
+            let change = TicketChange { assignee: Some(assignee), ..TicketChange::default() };
+            tickets::change(&app, &actor, number, change).await
+        }
+        Err(e) => Err(e),
+    };
+    after_change(&app, ctx, &actor, number, Action::Assign, result, kept).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct StatusForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn status(
+    State(app): State<App>,
+    page: SignedIn,
+    Path(number): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Response {
+    let (ctx, actor, number) = match begin(page, &number, &form.csrf_token) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let kept = Kept { status: form.status.trim().to_owned(), status_reason: form.reason.clone(), ..Kept::default() };
+    let result = match given(Some(&form.status)) {
+        None => Err(AppError::field("status", FieldErrorCode::Required)),
+        Some(s) => match Status::parse("status", s) {
+            Ok(status) => {
+                let change = TicketChange {
+                    status: Some(status),
+                    reason: given(Some(&form.reason)).map(str::to_owned),
+                    ..TicketChange::default()
+                };
+                tickets::change(&app, &actor, number, change).await
+            }
+            Err(e) => Err(e.into()),
+        },
+    };
+    after_change(&app, ctx, &actor, number, Action::Status, result, kept).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct PriorityForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    priority: String,
+}
+
+pub(super) async fn priority(
+    State(app): State<App>,
+    page: SignedIn,
+    Path(number): Path<String>,
+    Form(form): Form<PriorityForm>,
+) -> Response {
+    let (ctx, actor, number) = match begin(page, &number, &form.csrf_token) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let kept = Kept { priority: Some(form.priority.trim().to_owned()), ..Kept::default() };
+    let result = match Priority::parse("priority", form.priority.trim()) {
+        Ok(priority) => {
+            let change = TicketChange { priority: Some(priority), ..TicketChange::default() };
+            tickets::change(&app, &actor, number, change).await
+        }
+        Err(e) => Err(e.into()),
+    };
+    after_change(&app, ctx, &actor, number, Action::Priority, result, kept).await
+}
+
+/// A file of the reply form, read whole.
+struct Upload {
+    name: String,
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+/// The reply form as sent.
+#[derive(Default)]
+struct ReplyForm {
+    csrf_token: String,
+    body: String,
+    internal: bool,
+    files: Vec<Upload>,
+}
+
+/// Why the reply form could not be read: the message and the field it belongs to.
+struct Unreadable(Option<&'static str>, String);
+
+async fn read_text(field: axum::extract::multipart::Field<'_>, ctx: &PageCtx) -> Result<String, Unreadable> {
+    let mut field = field;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|_| Unreadable(None, ctx.t("agent-error-bad-form")))? {
+        if bytes.len() + chunk.len() > MAX_TEXT_FIELD {
+            return Err(Unreadable(Some("body"), ctx.t("agent-error-bad-form")));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| Unreadable(None, ctx.t("agent-error-bad-form")))
+}
+
+/// Reads the multipart reply form, holding each file to the attachment limit as it
+/// arrives (nothing is stored here). A form that cannot be read whole comes back with
+/// what was read (the CSRF token comes first in the form) and why.
+async fn read_reply(multipart: Multipart, ctx: &PageCtx, max_bytes: usize) -> (ReplyForm, Result<(), Unreadable>) {
+    let mut form = ReplyForm::default();
+    let outcome = read_fields(multipart, ctx, max_bytes, &mut form).await;
+    (form, outcome)
+}
+
+async fn read_fields(
+    mut multipart: Multipart,
+    ctx: &PageCtx,
+    max_bytes: usize,
+    form: &mut ReplyForm,
+) -> Result<(), Unreadable> {
+    let bad = || Unreadable(None, ctx.t("agent-error-bad-form"));
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| bad())? {
+        match field.name().unwrap_or_default() {
+            "csrf_token" => form.csrf_token = read_text(field, ctx).await?,
+            "body" => form.body = read_text(field, ctx).await?,
+            "visibility" => form.internal = read_text(field, ctx).await? == "internal",
+            "files" => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|_| bad())? {
+                    if bytes.len() + chunk.len() > max_bytes {
+                        let size = view::bytes(ctx.lang, max_bytes as i64);
+                        let message = ctx.lang.text("agent-error-file-too-big", &[("file", name), ("size", size)]);
+                        return Err(Unreadable(Some("files"), message));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                // An empty file input still sends a part without a name or content.
+                if name.is_empty() && bytes.is_empty() {
+                    continue;
+                }
+                if form.files.len() == MAX_FILES {
+                    let message = ctx.t1("agent-error-too-many-files", "count", MAX_FILES);
+                    return Err(Unreadable(Some("files"), message));
+                }
+                form.files.push(Upload { name, content_type, bytes });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// POST /agent/tickets/{number}/comment: a public reply or an internal note, with files.
+pub(super) async fn comment(
+    State(app): State<App>,
+    page: SignedIn,
+    Path(number): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    let (ctx, actor) = match staff_only(page) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let number = match parse_number(&ctx, &number) {
+        Ok(n) => n,
+        Err(response) => return response,
+    };
+    let (form, outcome) = read_reply(multipart, &ctx, app.settings.max_attachment_bytes).await;
+    // The token is checked before anything else is said about the form.
+    if let Err(e) = check_csrf(&ctx, &form.csrf_token) {
+        return e.into_response();
+    }
+    let kept = Kept { body: form.body.clone(), internal: form.internal, ..Kept::default() };
+    if let Err(Unreadable(field, message)) = outcome {
+        // A form cut short (a file too large...) is shown again; nothing was stored.
+        let failure = Failure { action: Action::Reply, field: field.map(str::to_owned), message };
+        return show(&app, ctx, &actor, number, kept, Some(failure), None).await;
+    }
+    let refuse =
+        |field: &str, message: String| Failure { action: Action::Reply, field: Some(field.to_owned()), message };
+    let has_text = !form.body.trim().is_empty();
+    if !has_text && form.files.is_empty() {
+        let failure = refuse("body", ctx.t("agent-error-body-required"));
+        return show(&app, ctx, &actor, number, kept, Some(failure), None).await;
+    }
+    // Check every file and the text before storing any of them.
+    for file in &form.files {
+        if let Err(e) = validate::file_name("filename", &file.name) {
+            let message = FormError::from_app(&ctx, &AppError::from(e)).map(|f| f.message).unwrap_or_default();
+            return show(&app, ctx, &actor, number, kept, Some(refuse("files", message)), None).await;
+        }
+    }
+    if has_text && let Err(e) = validate::body("body", &form.body) {
+        let message = FormError::from_app(&ctx, &AppError::from(e)).map(|f| f.message).unwrap_or_default();
+        return show(&app, ctx, &actor, number, kept, Some(refuse("body", message)), None).await;
+    }
+    if has_text && let Err(e) = tickets::comment(&app, &actor, number, &form.body, form.internal).await {
+        return after_change::<()>(&app, ctx, &actor, number, Action::Reply, Err(e), kept).await;
+    }
+    for file in form.files {
+        let upload = NewUpload {
+            file_name: file.name,
+            content_type: file.content_type,
+            internal: form.internal,
+            content: file.bytes,
+        };
+        if let Err(e) = tickets::attach(&app, &actor, number, upload).await {
+            let kept = if has_text { Kept { internal: form.internal, ..Kept::default() } } else { kept };
+            return after_change::<()>(&app, ctx, &actor, number, Action::Reply, Err(e), kept).await;
+        }
+    }
+    let msg = match (has_text, form.internal) {
+        (false, _) => "attached",
+        (true, true) => "noted",
+        (true, false) => "replied",
+    };
+    Redirect::to(&format!("/agent/tickets/{number}?msg={msg}")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "agent/viewers.html")]
+struct ViewersFragment {
+    text: Option<String>,
+}
+
+/// GET /agent/tickets/{number}/viewers: who else has the ticket open (htmx polls it).
+pub(super) async fn viewers(State(app): State<App>, page: SignedIn, Path(number): Path<String>) -> Response {
+    let (ctx, actor) = match staff_only(page) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let number = match parse_number(&ctx, &number) {
+        Ok(n) => n,
+        Err(response) => return response,
+    };
+    match account::viewing(&app, &actor, number).await {
+        Ok(names) => render(&ViewersFragment { text: viewers_text(&ctx, &names) }),
+        Err(e) => PageError::from_app(ctx, e).into_response(),
+    }
+}
