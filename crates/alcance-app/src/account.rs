@@ -102,8 +102,9 @@ pub async fn reset_link_is_live(app: &App, token: &str) -> Result<bool, AppError
     Ok(app.store.read(move |c| Box::pin(async move { web::password_reset_is_live(c, &hash, now).await })).await?)
 }
 
-/// Uses a reset link once: sets the new password and ends every session and API token
-/// the user had, since whoever knew the old password may hold them.
+/// Uses a reset link once: sets the new password, ends every browser session the user had
+/// (whoever knew the old password may hold one) and lifts the sign-in throttle. API tokens
+/// stay: they belong to integrations, and an admin revokes them by deactivating the user.
 pub async fn complete_password_reset(app: &App, token: &str, new_password: &str) -> Result<(), AppError> {
     let password = validate::password("password", new_password)?;
     let hash = secrets::hash_password(&password)?;
@@ -117,6 +118,9 @@ pub async fn complete_password_reset(app: &App, token: &str, new_password: &str)
                     .ok_or_else(|| AppError::field("token", FieldErrorCode::Invalid))?;
                 users::set_password_hash(c, user_id, &hash).await?;
                 sessions::delete_for_user(c, user_id).await?;
+                if let Some(user) = users::by_id(c, user_id).await? {
+                    web::clear_login_failures(c, &user.email).await?;
+                }
                 Ok(())
             })
         })

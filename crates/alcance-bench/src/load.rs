@@ -243,7 +243,7 @@ pub async fn queue_latencies(api: &Api, cookie: &str, requests: usize) -> anyhow
     let paths = [
         "/agent?view=open",
         "/agent?view=unclassified",
-        "/agent?view=open&priority=high&sort=updated",
+        "/agent?view=open&priority=high&sort=oldest",
         "/agent?view=open&page=20",
         "/agent?view=mine",
     ];

@@ -139,8 +139,6 @@ agent-error-status-required = Choose the new status.
 agent-error-category-required = Choose a category.
 agent-error-closed = The ticket is closed: it takes no changes.
 agent-error-body-required = Write a message or attach a file.
-agent-error-file-too-big = The file “{ $file }” is larger than the { $size } limit.
-agent-error-too-many-files = Attach at most { $count } files at a time.
 agent-error-bad-form = The form could not be read. Please try again.
 
 ## Notices

@@ -36,11 +36,6 @@ portal-msg-closed-plain = The request is closed.
 
 ## Forms and attachments
 portal-form-has-errors = Please check the marked fields before sending.
-portal-files-total = Together the files weigh more than { $limit }. Send some now and the rest in a reply.
-portal-file-too-big = "{ $name }" is larger than { $limit }, the limit per file. You can compress it or send it in parts.
-portal-file-empty = "{ $name }" is empty.
-portal-file-bad-name = The file name "{ $name }" is not valid. Rename the file and try again.
-portal-files-too-many = You can attach up to { $max } files at a time.
 portal-files-again = For your security the browser does not keep chosen files: attach them again before sending.
 portal-preview-button = Preview
 portal-preview-label = Text preview

@@ -106,3 +106,10 @@ role-admin = Administrator
 role-agent = Agent
 role-manager = Manager
 role-requester = Requester
+
+## Attachments (portal and console)
+upload-files-total = Together the files weigh more than { $limit }. Send some now and the rest in a reply.
+upload-file-too-big = "{ $name }" is larger than { $limit }, the limit per file. You can compress it or send it in parts.
+upload-file-empty = "{ $name }" is empty.
+upload-file-bad-name = The file name "{ $name }" is not valid. Rename the file and try again.
+upload-too-many-files = You can attach up to { $max } files at a time.

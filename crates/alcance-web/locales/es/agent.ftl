@@ -139,8 +139,6 @@ agent-error-status-required = Elija el nuevo estado.
 agent-error-category-required = Elija una categoría.
 agent-error-closed = El caso está cerrado: no admite cambios.
 agent-error-body-required = Escriba un mensaje o adjunte un archivo.
-agent-error-file-too-big = El archivo «{ $file }» supera el límite de { $size }.
-agent-error-too-many-files = Adjunte como máximo { $count } archivos a la vez.
 agent-error-bad-form = No se pudo leer el formulario. Intente de nuevo.
 
 ## Avisos

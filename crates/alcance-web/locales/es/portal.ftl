@@ -36,11 +36,6 @@ portal-msg-closed-plain = La solicitud quedó cerrada.
 
 ## Formularios y archivos adjuntos
 portal-form-has-errors = Revise los campos marcados para poder enviar.
-portal-files-total = Los archivos juntos pesan más de { $limit }. Envíe algunos ahora y los demás en una respuesta.
-portal-file-too-big = «{ $name }» pesa más de { $limit }, el máximo por archivo. Puede comprimirlo o enviarlo en partes.
-portal-file-empty = «{ $name }» está vacío.
-portal-file-bad-name = El nombre del archivo «{ $name }» no es válido. Cámbiele el nombre e intente de nuevo.
-portal-files-too-many = Puede adjuntar hasta { $max } archivos a la vez.
 portal-files-again = Por seguridad, el navegador no conserva los archivos elegidos: vuelva a adjuntarlos antes de enviar.
 portal-preview-button = Vista previa
 portal-preview-label = Vista previa del texto

@@ -106,3 +106,10 @@ role-admin = Administrador
 role-agent = Agente
 role-manager = Responsable
 role-requester = Solicitante
+
+## Archivos adjuntos (portal y consola)
+upload-files-total = Los archivos juntos pesan más de { $limit }. Envíe algunos ahora y los demás en una respuesta.
+upload-file-too-big = «{ $name }» pesa más de { $limit }, el máximo por archivo. Puede comprimirlo o enviarlo en partes.
+upload-file-empty = «{ $name }» está vacío.
+upload-file-bad-name = El nombre del archivo «{ $name }» no es válido. Cámbiele el nombre e intente de nuevo.
+upload-too-many-files = Puede adjuntar hasta { $max } archivos a la vez.

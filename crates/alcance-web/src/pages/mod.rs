@@ -7,6 +7,7 @@ pub mod agent;
 pub mod assets;
 pub mod auth;
 pub mod portal;
+pub mod upload;
 
 use alcance_app::{Actor, App, auth as app_auth};
 use alcance_domain::model::User;

@@ -68,28 +68,3 @@ impl Clock {
         }
     }
 }
-
-/// The attachment limit in plain words: "20 MB", "64 KB".
-fn size_limit(lang: Lang, bytes: usize) -> String {
-    const KIB: usize = 1024;
-    const MIB: usize = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MB", bytes / MIB)
-    } else if bytes >= KIB && bytes.is_multiple_of(KIB) && bytes < MIB {
-        format!("{} KB", bytes / KIB)
-    } else {
-        crate::view::bytes(lang, i64::try_from(bytes).unwrap_or(i64::MAX))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn size_limits_read_plainly() {
-        assert_eq!(size_limit(Lang::Es, 20 * 1024 * 1024), "20 MB");
-        assert_eq!(size_limit(Lang::Es, 64 * 1024), "64 KB");
-        assert_eq!(size_limit(Lang::Es, 1536 * 1024), "1,5 MB");
-    }
-}

@@ -13,13 +13,11 @@ use serde::Deserialize;
 
 use super::ticket::{Action, Failure, Kept, parse_number, show, viewers_text};
 use super::{given, staff_only};
+use crate::pages::upload::{self, Limits};
 use crate::pages::{FormError, PageCtx, PageError, SignedIn, check_csrf, render};
-use crate::view;
 
-/// Files one reply may carry.
+/// Files one reply may carry (all of them at the attachment limit).
 pub(super) const MAX_FILES: usize = 5;
-/// Text fields of the reply form are read up to this size (the body's own limit is lower).
-const MAX_TEXT_FIELD: usize = 256 * 1024;
 
 /// A refused change, translated; anything else (not found, internal) is not the form's.
 fn failure(ctx: &PageCtx, action: Action, e: AppError) -> Result<Failure, Response> {
@@ -244,86 +242,6 @@ pub(super) async fn priority(
     after_change(&app, ctx, &actor, number, Action::Priority, result, kept).await
 }
 
-/// A file of the reply form, read whole.
-struct Upload {
-    name: String,
-    content_type: String,
-    bytes: Vec<u8>,
-}
-
-/// The reply form as sent.
-#[derive(Default)]
-struct ReplyForm {
-    csrf_token: String,
-    body: String,
-    internal: bool,
-    files: Vec<Upload>,
-}
-
-/// Why the reply form could not be read: the message and the field it belongs to.
-struct Unreadable(Option<&'static str>, String);
-
-async fn read_text(field: axum::extract::multipart::Field<'_>, ctx: &PageCtx) -> Result<String, Unreadable> {
-    let mut field = field;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|_| Unreadable(None, ctx.t("agent-error-bad-form")))? {
-        if bytes.len() + chunk.len() > MAX_TEXT_FIELD {
-            return Err(Unreadable(Some("body"), ctx.t("agent-error-bad-form")));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    String::from_utf8(bytes).map_err(|_| Unreadable(None, ctx.t("agent-error-bad-form")))
-}
-
-/// Reads the multipart reply form, holding each file to the attachment limit as it
-/// arrives (nothing is stored here). A form that cannot be read whole comes back with
-/// what was read (the CSRF token comes first in the form) and why.
-async fn read_reply(multipart: Multipart, ctx: &PageCtx, max_bytes: usize) -> (ReplyForm, Result<(), Unreadable>) {
-    let mut form = ReplyForm::default();
-    let outcome = read_fields(multipart, ctx, max_bytes, &mut form).await;
-    (form, outcome)
-}
-
-async fn read_fields(
-    mut multipart: Multipart,
-    ctx: &PageCtx,
-    max_bytes: usize,
-    form: &mut ReplyForm,
-) -> Result<(), Unreadable> {
-    let bad = || Unreadable(None, ctx.t("agent-error-bad-form"));
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| bad())? {
-        match field.name().unwrap_or_default() {
-            "csrf_token" => form.csrf_token = read_text(field, ctx).await?,
-            "body" => form.body = read_text(field, ctx).await?,
-            "visibility" => form.internal = read_text(field, ctx).await? == "internal",
-            "files" => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|_| bad())? {
-                    if bytes.len() + chunk.len() > max_bytes {
-                        let size = view::bytes(ctx.lang, max_bytes as i64);
-                        let message = ctx.lang.text("agent-error-file-too-big", &[("file", name), ("size", size)]);
-                        return Err(Unreadable(Some("files"), message));
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                // An empty file input still sends a part without a name or content.
-                if name.is_empty() && bytes.is_empty() {
-                    continue;
-                }
-                if form.files.len() == MAX_FILES {
-                    let message = ctx.t1("agent-error-too-many-files", "count", MAX_FILES);
-                    return Err(Unreadable(Some("files"), message));
-                }
-                form.files.push(Upload { name, content_type, bytes });
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
 /// POST /agent/tickets/{number}/comment: a public reply or an internal note, with files.
 pub(super) async fn comment(
     State(app): State<App>,
@@ -339,51 +257,41 @@ pub(super) async fn comment(
         Ok(n) => n,
         Err(response) => return response,
     };
-    let (form, outcome) = read_reply(multipart, &ctx, app.settings.max_attachment_bytes).await;
     // The token is checked before anything else is said about the form.
-    if let Err(e) = check_csrf(&ctx, &form.csrf_token) {
-        return e.into_response();
-    }
-    let kept = Kept { body: form.body.clone(), internal: form.internal, ..Kept::default() };
-    if let Err(Unreadable(field, message)) = outcome {
-        // A form cut short (a file too large...) is shown again; nothing was stored.
-        let failure = Failure { action: Action::Reply, field: field.map(str::to_owned), message };
-        return show(&app, ctx, &actor, number, kept, Some(failure), None).await;
-    }
+    let form = match upload::read(&ctx, multipart, Limits::new(&app, MAX_FILES, MAX_FILES)).await {
+        Ok(form) => form,
+        Err(response) => return response,
+    };
+    let body = form.text("body");
+    let internal = form.text("visibility") == "internal";
+    let kept = Kept { body: body.clone(), internal, ..Kept::default() };
     let refuse =
         |field: &str, message: String| Failure { action: Action::Reply, field: Some(field.to_owned()), message };
-    let has_text = !form.body.trim().is_empty();
+    if !form.file_errors.is_empty() {
+        // A refused file (too large, empty...): the page again with the text; nothing was stored.
+        let failure = refuse("files", form.file_errors.join(" "));
+        return show(&app, ctx, &actor, number, kept, Some(failure), None).await;
+    }
+    let has_text = !body.trim().is_empty();
     if !has_text && form.files.is_empty() {
         let failure = refuse("body", ctx.t("agent-error-body-required"));
         return show(&app, ctx, &actor, number, kept, Some(failure), None).await;
     }
-    // Check every file and the text before storing any of them.
-    for file in &form.files {
-        if let Err(e) = validate::file_name("filename", &file.name) {
-            let message = FormError::from_app(&ctx, &AppError::from(e)).map(|f| f.message).unwrap_or_default();
-            return show(&app, ctx, &actor, number, kept, Some(refuse("files", message)), None).await;
-        }
-    }
-    if has_text && let Err(e) = validate::body("body", &form.body) {
+    // Check the text before storing anything (the files were checked as they were read).
+    if has_text && let Err(e) = validate::body("body", &body) {
         let message = FormError::from_app(&ctx, &AppError::from(e)).map(|f| f.message).unwrap_or_default();
         return show(&app, ctx, &actor, number, kept, Some(refuse("body", message)), None).await;
     }
-    if has_text && let Err(e) = tickets::comment(&app, &actor, number, &form.body, form.internal).await {
+    if has_text && let Err(e) = tickets::comment(&app, &actor, number, &body, internal).await {
         return after_change::<()>(&app, ctx, &actor, number, Action::Reply, Err(e), kept).await;
     }
     for file in form.files {
-        let upload = NewUpload {
-            file_name: file.name,
-            content_type: file.content_type,
-            internal: form.internal,
-            content: file.bytes,
-        };
-        if let Err(e) = tickets::attach(&app, &actor, number, upload).await {
-            let kept = if has_text { Kept { internal: form.internal, ..Kept::default() } } else { kept };
+        if let Err(e) = tickets::attach(&app, &actor, number, NewUpload { internal, ..file }).await {
+            let kept = if has_text { Kept { internal, ..Kept::default() } } else { kept };
             return after_change::<()>(&app, ctx, &actor, number, Action::Reply, Err(e), kept).await;
         }
     }
-    let msg = match (has_text, form.internal) {
+    let msg = match (has_text, internal) {
         (false, _) => "attached",
         (true, true) => "noted",
         (true, false) => "replied",

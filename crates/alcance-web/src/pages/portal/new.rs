@@ -9,8 +9,9 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::form::{self, Submitted};
-use super::{size_limit, staff_elsewhere};
+use super::form;
+use super::staff_elsewhere;
+use crate::pages::upload::{Submitted, size_limit};
 use crate::pages::{FormError, PageCtx, PageError, SignedIn, error_for, render};
 
 #[derive(Template)]

@@ -17,8 +17,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::form::{self, Submitted};
-use super::{Clock, Moment, size_limit, staff_elsewhere};
+use super::form;
+use super::{Clock, Moment, staff_elsewhere};
+use crate::pages::upload::{Submitted, size_limit};
 use crate::pages::{FormError, PageCtx, PageError, SignedIn, check_csrf, render};
 
 /// One line of the public timeline.
