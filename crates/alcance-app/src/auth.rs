@@ -1,6 +1,6 @@
 //! Signing in: API tokens, browser sessions, passwords.
 
-use alcance_domain::model::{Id, User};
+use alcance_domain::model::{ApiToken, Id, User};
 use alcance_domain::validate;
 use alcance_store::repo::{sessions, tokens, users};
 use chrono::{DateTime, Duration, Utc};
@@ -19,17 +19,30 @@ async fn actor_by_id(app: &App, user_id: Id) -> Result<Actor, AppError> {
     Ok(Actor { user })
 }
 
-/// The actor behind a bearer API token.
+/// How stale a token's "last used" time may get before a request records a new one: one
+/// write a minute per token at most, instead of one per request.
+const TOKEN_USE_GRANULARITY: Duration = Duration::minutes(1);
+
+/// The actor behind a bearer API token. Records the use when the last recorded one is more
+/// than a minute old.
 pub async fn actor_for_token(app: &App, token: &str) -> Result<Actor, AppError> {
     if !token.starts_with(TOKEN_PREFIX) {
         return Err(AppError::Unauthenticated);
     }
     let hash = secrets::digest(token);
-    let user_id = app
+    let lookup = hash.clone();
+    let (user_id, last_used_at) = app
         .store
-        .read(move |c| Box::pin(async move { tokens::user_for(c, &hash).await }))
+        .read(move |c| Box::pin(async move { tokens::user_for(c, &lookup).await }))
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let now = app.now();
+    if last_used_at.is_none_or(|at| now - at >= TOKEN_USE_GRANULARITY) {
+        // Bookkeeping: a failure to record the use must not refuse the request.
+        if let Err(e) = app.store.write(move |c| Box::pin(async move { tokens::touch(c, &hash, now).await })).await {
+            tracing::warn!(error = %e, "could not record an API token's use");
+        }
+    }
     actor_by_id(app, user_id).await
 }
 
@@ -113,4 +126,39 @@ pub async fn create_token(app: &App, actor: &Actor, for_email: Option<&str>, lab
         _ => actor.user.email.clone(),
     };
     issue_token(app, &email, label).await
+}
+
+/// Every API token (revoked ones too), newest first. Admins only.
+pub async fn list_tokens(app: &App, actor: &Actor) -> Result<Vec<ApiToken>, AppError> {
+    actor.require_admin()?;
+    Ok(app.store.read(|c| Box::pin(async move { tokens::list(c).await })).await?)
+}
+
+/// The caller's own API tokens (revoked ones too), newest first.
+pub async fn own_tokens(app: &App, actor: &Actor) -> Result<Vec<ApiToken>, AppError> {
+    let user_id = actor.id();
+    let mut all = app.store.read(|c| Box::pin(async move { tokens::list(c).await })).await?;
+    all.retain(|t| t.user_id == user_id);
+    Ok(all)
+}
+
+/// Revokes an API token: an admin any token, anyone else only their own (another person's
+/// token is not found, as one that does not exist). Revoking a revoked token changes nothing.
+/// Returns the token as it is now.
+pub async fn revoke_token(app: &App, actor: &Actor, id: Id) -> Result<ApiToken, AppError> {
+    let now = app.now();
+    let (admin, user_id) = (actor.is_admin(), actor.id());
+    app.store
+        .write(move |c| {
+            Box::pin(async move {
+                let token =
+                    tokens::get(c, id).await?.filter(|t| admin || t.user_id == user_id).ok_or(AppError::NotFound)?;
+                if token.revoked_at.is_some() {
+                    return Ok(token);
+                }
+                tokens::revoke(c, id, now).await?;
+                Ok::<_, AppError>(ApiToken { revoked_at: Some(now), ..token })
+            })
+        })
+        .await
 }

@@ -31,6 +31,19 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
+/// An API token as people manage it: who it acts as, its label and its life. The token
+/// itself is never kept, only its digest, and the digest never leaves the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiToken {
+    pub id: Id,
+    pub user_id: Id,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    /// When a request last authenticated with it (recorded at most about once a minute).
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 /// A stored scope policy version (its TOML text is kept so history can be re-read).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyVersion {

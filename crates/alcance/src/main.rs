@@ -11,6 +11,8 @@ use alcance_domain::Role;
 use anyhow::{Context, anyhow};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod triage;
+
 #[derive(Parser)]
 #[command(
     name = "alcance",
@@ -52,6 +54,33 @@ enum Command {
     Token(TokenCommand),
     /// Load the Spanish demo data (an agency, three clients, about 60 tickets).
     Demo,
+    /// The scope classifier: evaluate it or retrain it.
+    #[command(subcommand)]
+    Triage(TriageCommand),
+}
+
+#[derive(Subcommand)]
+enum TriageCommand {
+    /// Evaluate the shipped model (trained on the bundled corpus and the policy) on a labelled
+    /// JSON Lines file, or cross-validate on a file with --cross-validate K.
+    Eval {
+        /// Labelled requests, one JSON object per line (id, subject, body, coverage, category,
+        /// priority). With --cross-validate and no file, the bundled corpus.
+        file: Option<PathBuf>,
+        /// Print one JSON object instead of the readable report.
+        #[arg(long)]
+        json: bool,
+        /// K-fold cross-validation on FILE (models trained on the other folds plus the policy).
+        #[arg(long, value_name = "K")]
+        cross_validate: Option<usize>,
+    },
+    /// Retrains from the bundled corpus and the policy and prints 5-fold cross-validated
+    /// figures. (Confirmed agent decisions, storing the model and the background job come later.)
+    Train {
+        /// Print the figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -205,6 +234,7 @@ fn describe(e: AppError) -> String {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Triage(command) => triage::run(&cli.db, command),
         Command::Serve(options) => serve(&cli.db, options).await,
         Command::Migrate => {
             let store = alcance_app::Store::open(&store_config(&cli.db)).await?;

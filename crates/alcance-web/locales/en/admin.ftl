@@ -174,7 +174,19 @@ admin-tokens-created = Token created: "{ $label }" for { $name }.
 admin-tokens-once = Copy this token now and keep it somewhere safe: it will not be shown again.
 admin-tokens-field = New token
 admin-tokens-usage = Send it in the Authorization header, with the word Bearer before the token.
-admin-tokens-list-missing = For now this page does not list or revoke existing tokens. To cut off a person's tokens right away, deactivate their user: that revokes all of their tokens.
+admin-tokens-revoke-help = Revoking a token cuts off whoever uses it at once, and cannot be undone: if it is still needed, create a new one. Deactivating a user revokes all of their tokens at once.
+admin-tokens-list = Existing tokens
+admin-tokens-empty = No tokens yet. Create the first one with the form.
+admin-tokens-col-token = Label and person
+admin-tokens-col-created = Created
+admin-tokens-col-last-used = Last used
+admin-tokens-col-state = Status
+admin-tokens-col-actions = Actions
+admin-tokens-never-used = Never
+admin-tokens-active = Active
+admin-tokens-revoked = Revoked
+admin-tokens-revoke = Revoke
+admin-msg-token-revoked = Token "{ $label }" of { $name } was revoked. The API refuses it from now on.
 
 ## Outgoing e-mail
 admin-outbox-title = Outgoing e-mail

@@ -174,7 +174,19 @@ admin-tokens-created = Token creado: «{ $label }» para { $name }.
 admin-tokens-once = Copie este token ahora y guárdelo en un lugar seguro: no se volverá a mostrar.
 admin-tokens-field = Token nuevo
 admin-tokens-usage = Úselo en el encabezado Authorization, con la palabra Bearer antes del token.
-admin-tokens-list-missing = Por ahora esta página no lista ni revoca los tokens existentes. Para cortar de inmediato el acceso de los tokens de una persona, desactive su usuario: eso revoca todos sus tokens.
+admin-tokens-revoke-help = Revocar un token corta de inmediato el acceso de quien lo use, y no se puede deshacer: si todavía hace falta, cree uno nuevo. Desactivar a un usuario revoca todos sus tokens a la vez.
+admin-tokens-list = Tokens existentes
+admin-tokens-empty = Aún no hay tokens. Cree el primero con el formulario.
+admin-tokens-col-token = Etiqueta y persona
+admin-tokens-col-created = Creado
+admin-tokens-col-last-used = Último uso
+admin-tokens-col-state = Estado
+admin-tokens-col-actions = Acciones
+admin-tokens-never-used = Nunca
+admin-tokens-active = Activo
+admin-tokens-revoked = Revocado
+admin-tokens-revoke = Revocar
+admin-msg-token-revoked = Se revocó el token «{ $label }» de { $name }. Desde ahora la API lo rechaza.
 
 ## Correos salientes
 admin-outbox-title = Correos salientes

@@ -2,8 +2,9 @@
 
 use alcance_app::account::SignInRefusal;
 use alcance_app::{App, auth};
+use alcance_domain::model::ApiToken;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -12,11 +13,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::dto::UserOut;
+use super::id_param;
 use crate::extract::{ApiJson, Caller, SESSION_COOKIE};
 use crate::problem::{Problem, ProblemBody};
 
 pub fn router() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(sign_in, sign_out)).routes(routes!(me)).routes(routes!(create_token))
+    OpenApiRouter::new()
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(me))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -117,4 +123,54 @@ async fn create_token(
 ) -> Result<(StatusCode, Json<TokenOut>), Problem> {
     let token = auth::create_token(&app, &caller.actor, input.user.as_deref(), &input.label).await?;
     Ok((StatusCode::CREATED, Json(TokenOut { token })))
+}
+
+/// An API token as listed: never the token itself (only its digest is stored).
+#[derive(Serialize, ToSchema)]
+pub struct ApiTokenOut {
+    pub id: i64,
+    /// The user the token acts as.
+    pub user_id: i64,
+    pub label: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When a request last used it, to the minute; null if never.
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Set once revoked; a revoked token is refused with 401.
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<ApiToken> for ApiTokenOut {
+    fn from(t: ApiToken) -> Self {
+        Self {
+            id: t.id,
+            user_id: t.user_id,
+            label: t.label,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+/// API tokens, newest first, revoked ones included: every token for an admin, the caller's
+/// own for anyone else.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "session",
+    responses((status = 200, body = Vec<ApiTokenOut>), (status = 401, body = ProblemBody)), security(("bearer" = [])))]
+async fn list_tokens(State(app): State<App>, caller: Caller) -> Result<Json<Vec<ApiTokenOut>>, Problem> {
+    let tokens = if caller.actor.is_admin() {
+        auth::list_tokens(&app, &caller.actor).await?
+    } else {
+        auth::own_tokens(&app, &caller.actor).await?
+    };
+    Ok(Json(tokens.into_iter().map(Into::into).collect()))
+}
+
+/// Revoke an API token at once: an admin any token, anyone else their own (another
+/// person's token is 404). Revoking an already revoked token succeeds and changes nothing.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "session", params(("id" = i64, Path)),
+    responses((status = 204), (status = 401, body = ProblemBody), (status = 404, body = ProblemBody)),
+    security(("bearer" = [])))]
+async fn revoke_token(State(app): State<App>, caller: Caller, Path(id): Path<String>) -> Result<StatusCode, Problem> {
+    auth::revoke_token(&app, &caller.actor, id_param(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -28,7 +28,8 @@ pub fn router() -> Router<App> {
         .route("/admin/users/{id}/deactivate", post(people::deactivate))
         .route("/admin/users/{id}/activate", post(people::activate))
         .route("/admin/users/{id}/reset-password", post(people::reset_password))
-        .route("/admin/tokens", get(people::tokens).post(people::create_token))
+        .route("/admin/tokens", get(system::tokens).post(system::create_token))
+        .route("/admin/tokens/{id}/revoke", post(system::revoke_token))
         .route("/admin/policy", get(system::policy))
         .route("/admin/outbox", get(system::outbox))
 }

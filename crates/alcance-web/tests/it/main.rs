@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod attachments;
+mod browser;
 mod comments;
 mod errors;
 mod lifecycle;
@@ -17,3 +18,4 @@ mod scope;
 mod session;
 mod support;
 mod tickets;
+mod tokens;

@@ -1,10 +1,11 @@
 //! Pages of the admin area, through HTTP as a browser would send them: a cookie session,
 //! URL-encoded forms with the CSRF token, 303 redirects followed by hand.
 
-use alcance_app::{account, directory};
+use alcance_app::{account, auth, directory};
 use alcance_testkit::{TestBackend, on_both_backends};
-use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{CONTENT_TYPE, COOKIE};
 
+use crate::browser::{Browser, PASSWORD, answer, client, encode, login};
 use crate::support::{TestApp, spawn_app};
 
 on_both_backends!(
@@ -14,10 +15,9 @@ on_both_backends!(
     admin_deactivation_ends_the_session,
     admin_forms_refuse_a_missing_csrf_token,
     admin_token_page_shows_a_working_token_once,
+    admin_token_page_lists_and_revokes_tokens,
     admin_policy_page_reads_the_policy,
 );
-
-const PASSWORD: &str = "una clave larga 123";
 
 const PAGES: &[&str] = &[
     "/admin",
@@ -29,128 +29,6 @@ const PAGES: &[&str] = &[
     "/admin/tokens",
     "/admin/outbox",
 ];
-
-/// A browser: no redirects followed, the session cookie kept by hand.
-struct Browser<'a> {
-    t: &'a TestApp,
-    client: reqwest::Client,
-    cookie: String,
-}
-
-struct Page {
-    status: u16,
-    location: String,
-    cache_control: String,
-    body: String,
-}
-
-impl Page {
-    #[track_caller]
-    fn ok(&self) -> &str {
-        assert_eq!(self.status, 200, "body: {}", self.body);
-        &self.body
-    }
-
-    #[track_caller]
-    fn see_other(&self) -> &str {
-        assert_eq!(self.status, 303, "body: {}", self.body);
-        &self.location
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-/// `application/x-www-form-urlencoded`, as a browser writes it.
-fn encode(pairs: &[(&str, &str)]) -> String {
-    let part = |text: &str| -> String {
-        text.bytes()
-            .map(|b| match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => (b as char).to_string(),
-                b' ' => "+".to_owned(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    pairs.iter().map(|(k, v)| format!("{}={}", part(k), part(v))).collect::<Vec<_>>().join("&")
-}
-
-async fn answer(response: reqwest::Response) -> Page {
-    let status = response.status().as_u16();
-    let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let (location, cache_control) = (header(LOCATION), header(CACHE_CONTROL));
-    let body = response.text().await.unwrap();
-    assert_ne!(status, 500, "server error: {body}");
-    Page { status, location, cache_control, body }
-}
-
-/// Signs in through the login form; the session cookie from Set-Cookie.
-async fn login(t: &TestApp, email: &str, password: &str) -> Option<String> {
-    let response = client()
-        .post(t.url("/login"))
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(encode(&[("email", email), ("password", password)]))
-        .send()
-        .await
-        .unwrap();
-    if response.status().as_u16() != 303 {
-        return None;
-    }
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("alcance_session=") && !v.starts_with("alcance_session=;"))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned)
-}
-
-impl<'a> Browser<'a> {
-    async fn sign_in(t: &'a TestApp, email: &str) -> Browser<'a> {
-        directory::set_password(&t.app, email, PASSWORD).await.unwrap();
-        let cookie = login(t, email, PASSWORD).await.unwrap_or_else(|| panic!("{email} could not sign in"));
-        Browser { t, client: client(), cookie }
-    }
-
-    async fn get(&self, path: &str) -> Page {
-        answer(self.client.get(self.t.url(path)).header(COOKIE, &self.cookie).send().await.unwrap()).await
-    }
-
-    async fn post(&self, path: &str, pairs: &[(&str, &str)]) -> Page {
-        let request = self
-            .client
-            .post(self.t.url(path))
-            .header(COOKIE, &self.cookie)
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(encode(pairs));
-        answer(request.send().await.unwrap()).await
-    }
-
-    /// The CSRF token the forms of `path` carry.
-    async fn csrf(&self, path: &str) -> String {
-        // Every page has one in its language switch, error pages included.
-        let page = self.get(path).await;
-        field_value(&page.body, "csrf_token").unwrap_or_else(|| panic!("no csrf_token on {path}"))
-    }
-
-    /// Posts a form with this session's CSRF token added.
-    async fn submit(&self, path: &str, pairs: &[(&str, &str)]) -> Page {
-        let csrf = self.csrf("/admin").await;
-        let mut all = vec![("csrf_token", csrf.as_str())];
-        all.extend_from_slice(pairs);
-        self.post(path, &all).await
-    }
-}
-
-/// The value of the first input named `name`.
-fn field_value(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    let end = html[start..].find('"')?;
-    Some(html[start..start + end].to_owned())
-}
 
 #[track_caller]
 fn assert_page_shape(html: &str, lang: &str) {
@@ -433,6 +311,7 @@ async fn admin_forms_refuse_a_missing_csrf_token(backend: TestBackend) {
         directory::list_users(&t.app, &actor, None).await.unwrap().len(),
     );
     let id = t.fx.requester_a.id();
+    let token_id = token_of(&t, id).await;
     let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
         ("/admin/organizations".into(), vec![("name", "Sin token"), ("slug", "sin-token")]),
         ("/admin/users".into(), vec![("email", "sin@token.co"), ("name", "Sin token"), ("role", "agent")]),
@@ -444,6 +323,7 @@ async fn admin_forms_refuse_a_missing_csrf_token(backend: TestBackend) {
         ("/admin/tokens".into(), vec![("user", t.fx.admin.email()), ("label", "Sin token")]),
         (format!("/admin/users/{id}/deactivate"), vec![]),
         (format!("/admin/users/{id}/reset-password"), vec![]),
+        (format!("/admin/tokens/{token_id}/revoke"), vec![]),
     ];
     for (path, pairs) in &forms {
         let page = admin.post(path, pairs).await;
@@ -458,7 +338,7 @@ async fn admin_forms_refuse_a_missing_csrf_token(backend: TestBackend) {
     assert_eq!(directory::list_contracts(&t.app, &actor, Some("org-a")).await.unwrap().len(), 1);
     assert_eq!(directory::list_assets(&t.app, &actor, Some("org-a")).await.unwrap().len(), 1);
     assert!(account::outbox(&t.app, &actor).await.unwrap().is_empty(), "no mail sent");
-    assert_eq!(t.get("/api/v1/me", &t.fx.requester_a.token).await.status, 200, "still active");
+    assert_eq!(t.get("/api/v1/me", &t.fx.requester_a.token).await.status, 200, "still active, token not revoked");
 }
 
 async fn admin_token_page_shows_a_working_token_once(backend: TestBackend) {
@@ -488,6 +368,86 @@ async fn admin_token_page_shows_a_working_token_once(backend: TestBackend) {
     assert!(page.body.contains("id=\"token-label-error\""));
 }
 
+/// The id of the (single) API token the fixtures gave this user.
+async fn token_of(t: &TestApp, user_id: i64) -> i64 {
+    let tokens = auth::list_tokens(&t.app, &t.fx.admin.actor()).await.unwrap();
+    let mine: Vec<_> = tokens.iter().filter(|tok| tok.user_id == user_id).collect();
+    assert_eq!(mine.len(), 1, "{tokens:?}");
+    mine[0].id
+}
+
+async fn admin_token_page_lists_and_revokes_tokens(backend: TestBackend) {
+    let t = spawn_app(backend).await;
+    let admin = Browser::sign_in(&t, t.fx.admin.email()).await;
+    let (ana, ana_token) = (&t.fx.requester_a, t.fx.requester_a.token.as_str());
+    let ana_id = token_of(&t, ana.id()).await;
+    auth::issue_token(&t.app, t.fx.manager_b.email(), "<script>alert(1)</script>").await.unwrap();
+
+    // Every token is listed, with its person, label and state; never a secret.
+    let html = admin.get("/admin/tokens").await.ok().to_owned();
+    assert_page_shape(&html, "es");
+    assert!(html.contains("<h2 id=\"tokens-list\">Tokens existentes</h2>"));
+    assert!(html.contains("<span class=\"admin-email small\">Ana</span>"), "the person");
+    assert!(html.contains("<span class=\"admin-email small\">ana@a.co</span>"), "their e-mail");
+    assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "escaped label");
+    assert!(!html.contains("<script>alert(1)"), "never raw");
+    assert_eq!(html.matches("class=\"badge admin-state-active\">Activo</span>").count(), 8, "7 fixtures + 1");
+    assert_eq!(html.matches("action=\"/admin/tokens/").count(), 8, "a revoke button per active token");
+    assert!(html.contains(&format!("action=\"/admin/tokens/{ana_id}/revoke\"")));
+    assert_eq!(html.matches("<span class=\"muted\">Nunca</span>").count(), 8, "none used yet");
+    assert!(!html.contains(ana_token) && !html.contains("alc_"), "no token is ever shown again");
+    assert!(html.contains(">Revocar<span class=\"visually-hidden\">: pruebas · Ana</span>"), "button named");
+
+    // Using a token shows on the page.
+    assert_eq!(t.get("/api/v1/me", ana_token).await.status, 200);
+    let html = admin.get("/admin/tokens").await.ok().to_owned();
+    assert_eq!(html.matches("<span class=\"muted\">Nunca</span>").count(), 7, "Ana's token was used");
+    let listed = auth::list_tokens(&t.app, &t.fx.admin.actor()).await.unwrap();
+    assert!(listed.iter().find(|tok| tok.id == ana_id).unwrap().last_used_at.is_some());
+
+    // Only an admin with the form's token may revoke.
+    let revoke = format!("/admin/tokens/{ana_id}/revoke");
+    assert_eq!(admin.post(&revoke, &[]).await.status, 403, "no CSRF token");
+    assert_eq!(admin.post(&revoke, &[("csrf_token", "otro")]).await.status, 403, "wrong CSRF token");
+    let agent = Browser::sign_in(&t, t.fx.agent.email()).await;
+    let page = agent.submit(&revoke, &[]).await;
+    assert_eq!(page.status, 403, "an agent: {}", page.body);
+    let manager = Browser::sign_in(&t, t.fx.manager_a.email()).await;
+    assert_eq!(manager.submit(&revoke, &[]).await.status, 404, "a client contact");
+    assert_eq!(t.get("/api/v1/me", ana_token).await.status, 200, "still works");
+
+    // Revoked: the API refuses it at once, and the list says so.
+    let page = admin.submit(&revoke, &[]).await;
+    assert_eq!(page.see_other(), format!("/admin/tokens?msg=revoked&token={ana_id}"));
+    t.get("/api/v1/me", ana_token).await.problem(401, "unauthenticated", None);
+    let html = admin.get(&page.location).await.ok().to_owned();
+    assert!(
+        html.contains("role=\"status\">Se revocó el token «pruebas» de Ana. Desde ahora la API lo rechaza.</div>"),
+        "{html}"
+    );
+    assert_eq!(html.matches("class=\"badge admin-state-inactive\">Revocado</span>").count(), 1);
+    assert_eq!(html.matches("class=\"badge admin-state-active\">Activo</span>").count(), 7);
+    assert!(!html.contains(&format!("action=\"{revoke}\"")), "no button for a revoked token");
+    assert_eq!(t.get("/api/v1/me", &t.fx.requester_a2.token).await.status, 200, "other tokens still work");
+
+    // Again: nothing changes; an unknown token is not found; the query text is never echoed.
+    assert_eq!(admin.submit(&revoke, &[]).await.see_other(), format!("/admin/tokens?msg=revoked&token={ana_id}"));
+    assert_eq!(admin.submit("/admin/tokens/999999/revoke", &[]).await.status, 404);
+    let html = admin.get("/admin/tokens?msg=%3Cb%3Ehola&token=1").await.ok().to_owned();
+    assert!(!html.contains("role=\"status\"") && !html.contains("hola"), "unknown message keys are ignored");
+
+    // In English.
+    let english = client()
+        .get(t.url("/admin/tokens"))
+        .header(COOKIE, format!("{}; alcance_lang=en", admin.cookie))
+        .send()
+        .await
+        .unwrap();
+    let html = answer(english).await.ok().to_owned();
+    assert_page_shape(&html, "en");
+    assert!(html.contains(">Revoked</span>") && html.contains(">Active</span>") && html.contains(">Revoke<span"));
+}
+
 async fn admin_policy_page_reads_the_policy(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let admin = Browser::sign_in(&t, t.fx.admin.email()).await;
@@ -503,13 +463,7 @@ async fn admin_policy_page_reads_the_policy(backend: TestBackend) {
     assert_eq!(html.matches("<tr>").count(), 5, "a header and four priorities");
 
     // In English when the admin chooses it.
-    let english = client()
-        .get(t.url("/admin/policy"))
-        .header(COOKIE, format!("{}; alcance_lang=en", admin.cookie))
-        .send()
-        .await
-        .unwrap();
-    let html = answer(english).await.ok().to_owned();
+    let html = admin.get_with("/admin/policy", "alcance_lang=en").await.ok().to_owned();
     assert_page_shape(&html, "en");
     assert!(html.contains("Bug fixes"));
     assert!(html.contains("Section 1.1 of the policy"));

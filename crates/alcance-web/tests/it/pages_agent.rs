@@ -5,6 +5,7 @@ use alcance_app::tickets::{self, OpenTicket, TicketChange};
 use alcance_domain::ticket::{Channel, Coverage, Status};
 use alcance_testkit::{TestBackend, on_both_backends};
 
+use crate::browser::{Browser, Part, client};
 use crate::support::{Person, TestApp, spawn_app};
 
 on_both_backends!(
@@ -19,164 +20,6 @@ on_both_backends!(
     viewers_fragment_names_the_other_agent,
     subjects_are_escaped,
 );
-
-const PASSWORD: &str = "una clave larga 123";
-
-/// A browser with a session cookie.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-    cookie: String,
-    csrf: String,
-}
-
-/// One page as the browser got it.
-struct Page {
-    status: u16,
-    location: Option<String>,
-    html: String,
-}
-
-impl Page {
-    #[track_caller]
-    fn ok(&self) -> &str {
-        assert_eq!(self.status, 200, "{}", self.html);
-        &self.html
-    }
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn form_body(fields: &[(&str, &str)]) -> String {
-    fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
-}
-
-/// A multipart part: name, optional (file name, content type), content.
-struct Part<'a> {
-    name: &'a str,
-    file: Option<(&'a str, &'a str)>,
-    content: &'a [u8],
-}
-
-const BOUNDARY: &str = "----alcance-test-boundary-7d1f";
-
-fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for part in parts {
-        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-        match part.file {
-            Some((file_name, content_type)) => body.extend_from_slice(
-                format!(
-                    "Content-Disposition: form-data; name=\"{}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n",
-                    part.name
-                )
-                .as_bytes(),
-            ),
-            None => body
-                .extend_from_slice(format!("Content-Disposition: form-data; name=\"{}\"\r\n\r\n", part.name).as_bytes()),
-        }
-        body.extend_from_slice(part.content);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-/// The CSRF token of the page's forms.
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).map(|i| i + marker.len()).expect("a form with a CSRF token");
-    html[start..].split('"').next().unwrap_or_default().to_owned()
-}
-
-impl Browser {
-    async fn sign_in(t: &TestApp, who: &Person) -> Browser {
-        alcance_app::directory::set_password(&t.app, who.email(), PASSWORD).await.unwrap();
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let response = client
-            .post(t.url("/login"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(form_body(&[("email", who.email()), ("password", PASSWORD)]))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 303, "sign-in of {}", who.email());
-        let cookie = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("alcance_session="))
-            .and_then(|v| v.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
-        let mut browser = Browser { client, base: t.base.clone(), cookie, csrf: String::new() };
-        let home = browser.get("/login").await;
-        // Signed in: the sign-in page sends us home; read the token from a page with forms.
-        let page = match home.location {
-            Some(to) => browser.get(&to).await,
-            None => home,
-        };
-        browser.csrf = csrf_of(&page.html);
-        browser
-    }
-
-    async fn finish(response: reqwest::Response) -> Page {
-        let status = response.status().as_u16();
-        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let html = response.text().await.unwrap();
-        assert_ne!(status, 500, "{html}");
-        Page { status, location, html }
-    }
-
-    async fn get(&self, path: &str) -> Page {
-        let response =
-            self.client.get(format!("{}{path}", self.base)).header("cookie", &self.cookie).send().await.unwrap();
-        Browser::finish(response).await
-    }
-
-    /// Posts a form; the CSRF token is added unless `with_csrf` is false.
-    async fn post(&self, path: &str, fields: &[(&str, &str)], with_csrf: bool) -> Page {
-        let mut all: Vec<(&str, &str)> = Vec::new();
-        if with_csrf {
-            all.push(("csrf_token", &self.csrf));
-        }
-        all.extend_from_slice(fields);
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("cookie", &self.cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(form_body(&all))
-            .send()
-            .await
-            .unwrap();
-        Browser::finish(response).await
-    }
-
-    async fn post_multipart(&self, path: &str, parts: &[Part<'_>]) -> Page {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header("cookie", &self.cookie)
-            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
-            .body(multipart(parts))
-            .send()
-            .await
-            .unwrap();
-        Browser::finish(response).await
-    }
-}
 
 /// The ticket numbers of the queue's rows, in order.
 fn rows(html: &str) -> Vec<i64> {
@@ -218,7 +61,7 @@ async fn contacts_get_not_found(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
     for who in [&fx.requester_a, &fx.manager_a] {
-        let b = Browser::sign_in(&t, who).await;
+        let b = Browser::sign_in(&t, who.email()).await;
         for path in [
             "/agent".to_owned(),
             "/agent?view=unclassified".to_owned(),
@@ -227,17 +70,16 @@ async fn contacts_get_not_found(backend: TestBackend) {
         ] {
             let page = b.get(&path).await;
             assert_eq!(page.status, 404, "{path} for {}", who.email());
-            assert!(!page.html.contains("data-queue-row"), "{path}");
+            assert!(!page.body.contains("data-queue-row"), "{path}");
         }
-        let page = b.post(&format!("/agent/tickets/{}/classify", fx.ticket_a), &[("category", "bug_fix")], true).await;
+        let page = b.submit(&format!("/agent/tickets/{}/classify", fx.ticket_a), &[("category", "bug_fix")]).await;
         assert_eq!(page.status, 404);
     }
     let detail = tickets::get(&t.app, &fx.agent.actor(), fx.ticket_a).await.unwrap();
     assert_eq!(detail.ticket.coverage, Coverage::Pending, "nothing changed");
 
     // Signed out: to the sign-in page, and back here after.
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let r = client.get(t.url("/agent")).send().await.unwrap();
+    let r = client().get(t.url("/agent")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/login?next=/agent");
 }
@@ -259,7 +101,7 @@ async fn queue_saved_views_filter(backend: TestBackend) {
     classify_covered(&t, admins).await;
     change(&t, admins, TicketChange { assignee: Some(Some(fx.admin.id())), ..TicketChange::default() }).await;
 
-    let b = Browser::sign_in(&t, &fx.agent).await;
+    let b = Browser::sign_in(&t, fx.agent.email()).await;
     // The default view is "Todos abiertos".
     let page = b.get("/agent").await;
     let html = page.ok();
@@ -288,28 +130,19 @@ async fn queue_saved_views_filter(backend: TestBackend) {
     // English on request.
     let page = b.get("/agent?view=waiting").await;
     assert!(page.ok().contains("Esperando al cliente"));
-    let en = b
-        .client
-        .get(format!("{}/agent", b.base))
-        .header("cookie", format!("{}; alcance_lang=en", b.cookie))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let en = b.get_with("/agent", "alcance_lang=en").await.body;
     assert!(en.contains("<html lang=\"en\"") && en.contains("All open") && en.contains("Ticket queue"), "{en}");
 }
 
 async fn queue_filters_sorting_and_pages(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
-    let b = Browser::sign_in(&t, &fx.agent).await;
+    let b = Browser::sign_in(&t, fx.agent.email()).await;
 
     let html = b.get("/agent?org=org-b").await;
     assert_eq!(rows(html.ok()), vec![fx.ticket_b]);
-    assert!(html.html.contains("<option value=\"org-b\" selected>"), "the filter keeps its value");
-    assert!(html.html.contains("<details class=\"more-filters\" open>"), "used filters are shown");
+    assert!(html.body.contains("<option value=\"org-b\" selected>"), "the filter keeps its value");
+    assert!(html.body.contains("<details class=\"more-filters\" open>"), "used filters are shown");
     assert_eq!(rows(b.get("/agent?q=exportar").await.ok()), vec![fx.ticket_a2]);
     assert_eq!(rows(b.get(&format!("/agent?q=%23{}", fx.ticket_b)).await.ok()), vec![fx.ticket_b]);
     assert_eq!(rows(b.get("/agent?status=open").await.ok()), Vec::<i64>::new());
@@ -321,14 +154,14 @@ async fn queue_filters_sorting_and_pages(backend: TestBackend) {
     assert_eq!(rows(b.get("/agent?assignee=me").await.ok()), Vec::<i64>::new());
     let page = b.get("/agent?org=nadie&priority=urgentisima&sort=raro&page=-3").await;
     assert_eq!(rows(page.ok()), Vec::<i64>::new(), "an unknown organisation has no tickets; bad values are ignored");
-    assert!(page.html.contains("No hay casos en esta vista"));
+    assert!(page.body.contains("No hay casos en esta vista"));
 
     // Sorting keeps the filters; the active column says so.
     let oldest = b.get("/agent?org=org-a&sort=oldest").await;
     assert_eq!(rows(oldest.ok()), vec![fx.ticket_a, fx.ticket_a2]);
-    assert!(oldest.html.contains("aria-sort=\"ascending\""));
+    assert!(oldest.body.contains("aria-sort=\"ascending\""));
     assert!(
-        oldest.html.contains("href=\"/agent?view=open&#38;org=org-a&#38;sort=priority\""),
+        oldest.body.contains("href=\"/agent?view=open&#38;org=org-a&#38;sort=priority\""),
         "sort links keep filters"
     );
     let newest = b.get("/agent?org=org-a").await;
@@ -344,12 +177,12 @@ async fn queue_filters_sorting_and_pages(backend: TestBackend) {
     let first = b.get("/agent?q=lote").await;
     let first_rows = rows(first.ok());
     assert_eq!(first_rows.len(), 50);
-    assert!(first.html.contains("href=\"/agent?view=open&#38;q=lote&#38;page=2\""), "a next page");
-    assert!(!first.html.contains("rel=\"prev\""));
+    assert!(first.body.contains("href=\"/agent?view=open&#38;q=lote&#38;page=2\""), "a next page");
+    assert!(!first.body.contains("rel=\"prev\""));
     let second = b.get("/agent?q=lote&page=2").await;
     let second_rows = rows(second.ok());
     assert_eq!(second_rows.len(), 2);
-    assert!(second.html.contains("rel=\"prev\"") && !second.html.contains("rel=\"next\""));
+    assert!(second.body.contains("rel=\"prev\"") && !second.body.contains("rel=\"next\""));
     let mut all: Vec<i64> = first_rows.into_iter().chain(second_rows).collect();
     all.sort_unstable();
     assert_eq!(all, opened);
@@ -358,7 +191,7 @@ async fn queue_filters_sorting_and_pages(backend: TestBackend) {
 async fn classify_through_the_form(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
-    let b = Browser::sign_in(&t, &fx.agent).await;
+    let b = Browser::sign_in(&t, fx.agent.email()).await;
     let number = fx.ticket_a;
 
     let page = b.get(&format!("/agent/tickets/{number}")).await;
@@ -372,24 +205,24 @@ async fn classify_through_the_form(backend: TestBackend) {
 
     // Overriding the policy's coverage needs a reason: refused, shown by the field.
     let path = format!("/agent/tickets/{number}/classify");
-    let refused = b.post(&path, &[("category", "bug_fix"), ("coverage", "not_covered"), ("reason", "  ")], true).await;
+    let refused = b.submit(&path, &[("category", "bug_fix"), ("coverage", "not_covered"), ("reason", "  ")]).await;
     assert_eq!(refused.status, 422);
-    assert!(refused.html.contains("Escriba el motivo para cambiar la cobertura que indica la política."));
-    assert!(refused.html.contains("aria-invalid=\"true\" aria-describedby=\"classify-reason-error\""));
-    assert!(refused.html.contains("<option value=\"not_covered\" selected>"), "the choice is kept");
+    assert!(refused.body.contains("Escriba el motivo para cambiar la cobertura que indica la política."));
+    assert!(refused.body.contains("aria-invalid=\"true\" aria-describedby=\"classify-reason-error\""));
+    assert!(refused.body.contains("<option value=\"not_covered\" selected>"), "the choice is kept");
     let detail = tickets::get(&t.app, &fx.agent.actor(), number).await.unwrap();
     assert_eq!((detail.ticket.status, detail.ticket.coverage), (Status::New, Coverage::Pending), "unchanged");
 
     // By the policy: covered, and the ticket opens.
-    let done = b.post(&path, &[("category", "bug_fix"), ("coverage", ""), ("reason", "")], true).await;
-    assert_eq!(done.status, 303, "{}", done.html);
-    let to = done.location.unwrap();
+    let done = b.submit(&path, &[("category", "bug_fix"), ("coverage", ""), ("reason", "")]).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let to = done.location.clone();
     assert_eq!(to, format!("/agent/tickets/{number}?msg=classified"));
     let detail = tickets::get(&t.app, &fx.agent.actor(), number).await.unwrap();
     assert_eq!(detail.ticket.category.as_deref(), Some("bug_fix"));
     assert_eq!(detail.ticket.coverage, Coverage::Covered);
     assert_eq!(detail.ticket.status, Status::Open);
-    let html = b.get(&to).await.html;
+    let html = b.get(&to).await.body;
     assert!(html.contains("Caso clasificado."));
     assert!(html.contains("clasificó el caso como «Corrección de errores o fallas» (Cubierta)"), "{html}");
     assert!(html.contains("cambió el estado de «Nueva» a «Abierta»."));
@@ -398,43 +231,43 @@ async fn classify_through_the_form(backend: TestBackend) {
     let number = fx.ticket_a2;
     let path = format!("/agent/tickets/{number}/classify");
     let fields = [("category", "bug_fix"), ("coverage", "not_covered"), ("reason", "Es una mejora, no una falla")];
-    assert_eq!(b.post(&path, &fields, true).await.status, 303);
+    assert_eq!(b.submit(&path, &fields).await.status, 303);
     let detail = tickets::get(&t.app, &fx.agent.actor(), number).await.unwrap();
     assert_eq!((detail.ticket.coverage, detail.ticket.status), (Coverage::NotCovered, Status::AwaitingDecision));
-    let html = b.get(&format!("/agent/tickets/{number}")).await.html;
+    let html = b.get(&format!("/agent/tickets/{number}")).await.body;
     assert!(html.contains("cambió la cobertura de «Cubierta» a «No cubierta»"), "{html}");
     assert!(html.contains("Motivo: Es una mejora, no una falla"));
 
     // No category: refused by the field.
-    let refused = b.post(&path, &[("category", "")], true).await;
+    let refused = b.submit(&path, &[("category", "")]).await;
     assert_eq!(refused.status, 422);
-    assert!(refused.html.contains("Elija una categoría."));
+    assert!(refused.body.contains("Elija una categoría."));
 }
 
 async fn status_refusals_are_explained(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
-    let b = Browser::sign_in(&t, &fx.agent).await;
+    let b = Browser::sign_in(&t, fx.agent.email()).await;
     let path = format!("/agent/tickets/{}/status", fx.ticket_a);
 
     let page = b.get(&format!("/agent/tickets/{}", fx.ticket_a)).await;
     assert!(page.ok().contains("<option value=\"closed\">"), "a new ticket may be closed");
-    assert!(!page.html.contains("<option value=\"resolved\">"), "only the moves the lifecycle allows");
+    assert!(!page.body.contains("<option value=\"resolved\">"), "only the moves the lifecycle allows");
 
-    let refused = b.post(&path, &[("status", "resolved")], true).await;
+    let refused = b.submit(&path, &[("status", "resolved")]).await;
     assert_eq!(refused.status, 422);
-    assert!(refused.html.contains("Un caso en estado «Nueva» no puede pasar a «Resuelta»."), "{}", refused.html);
-    let refused = b.post(&path, &[("status", "closed"), ("reason", "")], true).await;
+    assert!(refused.body.contains("Un caso en estado «Nueva» no puede pasar a «Resuelta»."), "{}", refused.body);
+    let refused = b.submit(&path, &[("status", "closed"), ("reason", "")]).await;
     assert_eq!(refused.status, 422);
     assert!(
-        refused.html.contains("id=\"status-reason-error\">Escriba el motivo para cerrar un caso que no se resolvió.")
+        refused.body.contains("id=\"status-reason-error\">Escriba el motivo para cerrar un caso que no se resolvió.")
     );
     let detail = tickets::get(&t.app, &fx.agent.actor(), fx.ticket_a).await.unwrap();
     assert_eq!(detail.ticket.status, Status::New);
 
-    let done = b.post(&path, &[("status", "closed"), ("reason", "Spam")], true).await;
+    let done = b.submit(&path, &[("status", "closed"), ("reason", "Spam")]).await;
     assert_eq!(done.status, 303);
-    let html = b.get(done.location.as_deref().unwrap()).await.html;
+    let html = b.get(&done.location).await.body;
     assert!(html.contains("Estado actualizado."));
     assert!(html.contains("Motivo: Spam"));
     assert!(html.contains("Este caso está cerrado"), "a closed ticket offers no actions");
@@ -444,24 +277,24 @@ async fn status_refusals_are_explained(backend: TestBackend) {
 async fn assign_and_priority(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
-    let b = Browser::sign_in(&t, &fx.agent).await;
+    let b = Browser::sign_in(&t, fx.agent.email()).await;
     let n = fx.ticket_b;
 
-    let done = b.post(&format!("/agent/tickets/{n}/assign"), &[("assignee", "none"), ("take", "me")], true).await;
-    assert_eq!(done.location.as_deref(), Some(format!("/agent/tickets/{n}?msg=assigned").as_str()));
+    let done = b.submit(&format!("/agent/tickets/{n}/assign"), &[("assignee", "none"), ("take", "me")]).await;
+    assert_eq!(done.location, format!("/agent/tickets/{n}?msg=assigned"));
     let detail = tickets::get(&t.app, &fx.agent.actor(), n).await.unwrap();
     assert_eq!(detail.ticket.assignee_id, Some(fx.agent.id()));
     let admin = fx.admin.id().to_string();
-    assert_eq!(b.post(&format!("/agent/tickets/{n}/assign"), &[("assignee", &admin)], true).await.status, 303);
+    assert_eq!(b.submit(&format!("/agent/tickets/{n}/assign"), &[("assignee", &admin)]).await.status, 303);
     let refused =
-        b.post(&format!("/agent/tickets/{n}/assign"), &[("assignee", &fx.requester_b.id().to_string())], true).await;
+        b.submit(&format!("/agent/tickets/{n}/assign"), &[("assignee", &fx.requester_b.id().to_string())]).await;
     assert_eq!(refused.status, 422, "only staff take tickets");
 
-    assert_eq!(b.post(&format!("/agent/tickets/{n}/priority"), &[("priority", "critical")], true).await.status, 303);
+    assert_eq!(b.submit(&format!("/agent/tickets/{n}/priority"), &[("priority", "critical")]).await.status, 303);
     let detail = tickets::get(&t.app, &fx.agent.actor(), n).await.unwrap();
     assert_eq!(detail.ticket.assignee_id, Some(fx.admin.id()));
     assert_eq!(detail.ticket.priority.as_str(), "critical");
-    let html = b.get(&format!("/agent/tickets/{n}")).await.html;
+    let html = b.get(&format!("/agent/tickets/{n}")).await.body;
     assert!(html.contains("Agente tomó el caso."), "{html}");
     assert!(html.contains("Agente reasignó el caso de Agente a Admin."));
     assert!(html.contains("cambió la prioridad de Normal a Crítica."));
@@ -471,37 +304,35 @@ async fn assign_and_priority(backend: TestBackend) {
 async fn internal_note_is_marked_and_hidden_from_the_requester(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
-    let b = Browser::sign_in(&t, &fx.agent).await;
+    let b = Browser::sign_in(&t, fx.agent.email()).await;
     let n = fx.ticket_a;
     let path = format!("/agent/tickets/{n}/comment");
 
     let note = b
-        .post_multipart(
+        .submit_multipart(
             &path,
             &[
-                Part { name: "csrf_token", file: None, content: b.csrf.as_bytes() },
-                Part { name: "visibility", file: None, content: b"internal" },
-                Part { name: "body", file: None, content: "Revisar el **registro** del servidor".as_bytes() },
-                Part { name: "files", file: Some(("traza.log", "text/plain")), content: b"linea 1" },
+                Part::Text("visibility", "internal"),
+                Part::Text("body", "Revisar el **registro** del servidor"),
+                Part::File("files", "traza.log", "text/plain", b"linea 1".to_vec()),
             ],
         )
         .await;
-    assert_eq!(note.status, 303, "{}", note.html);
-    assert_eq!(note.location.as_deref(), Some(format!("/agent/tickets/{n}?msg=noted").as_str()));
+    assert_eq!(note.status, 303, "{}", note.body);
+    assert_eq!(note.location, format!("/agent/tickets/{n}?msg=noted"));
     let reply = b
-        .post_multipart(
+        .submit_multipart(
             &path,
             &[
-                Part { name: "csrf_token", file: None, content: b.csrf.as_bytes() },
-                Part { name: "visibility", file: None, content: b"public" },
-                Part { name: "body", file: None, content: "Ya lo estamos revisando.".as_bytes() },
-                Part { name: "files", file: Some(("", "application/octet-stream")), content: b"" },
+                Part::Text("visibility", "public"),
+                Part::Text("body", "Ya lo estamos revisando."),
+                Part::File("files", "", "application/octet-stream", b"".to_vec()),
             ],
         )
         .await;
-    assert_eq!(reply.location.as_deref(), Some(format!("/agent/tickets/{n}?msg=replied").as_str()));
+    assert_eq!(reply.location, format!("/agent/tickets/{n}?msg=replied"));
 
-    let html = b.get(&format!("/agent/tickets/{n}?msg=noted")).await.html;
+    let html = b.get(&format!("/agent/tickets/{n}?msg=noted")).await.body;
     assert!(html.contains("Nota interna guardada."));
     let note_entry = html.split("<li class=\"entry note\">").nth(1).expect("a note entry");
     let note_entry = note_entry.split("</li>").next().unwrap();
@@ -518,29 +349,20 @@ async fn internal_note_is_marked_and_hidden_from_the_requester(backend: TestBack
     let staff = tickets::get(&t.app, &fx.agent.actor(), n).await.unwrap();
     let file = staff.attachments.iter().find(|a| a.file_name == "traza.log").expect("stored");
     assert!(file.internal, "a note's attachment is internal");
-    let portal = Browser::sign_in(&t, &fx.requester_a).await.get(&format!("/portal/tickets/{n}")).await;
-    assert!(!portal.html.contains("registro</strong>") && !portal.html.contains("traza.log"));
+    let portal = Browser::sign_in(&t, fx.requester_a.email()).await.get(&format!("/portal/tickets/{n}")).await;
+    assert!(!portal.body.contains("registro</strong>") && !portal.body.contains("traza.log"));
 
     // Nothing to say: refused, the choice kept.
-    let empty = b
-        .post_multipart(
-            &path,
-            &[
-                Part { name: "csrf_token", file: None, content: b.csrf.as_bytes() },
-                Part { name: "visibility", file: None, content: b"internal" },
-                Part { name: "body", file: None, content: b"   " },
-            ],
-        )
-        .await;
+    let empty = b.submit_multipart(&path, &[Part::Text("visibility", "internal"), Part::Text("body", "   ")]).await;
     assert_eq!(empty.status, 422);
-    assert!(empty.html.contains("Escriba un mensaje o adjunte un archivo."));
-    assert!(empty.html.contains("value=\"internal\" checked"));
+    assert!(empty.body.contains("Escriba un mensaje o adjunte un archivo."));
+    assert!(empty.body.contains("value=\"internal\" checked"));
 }
 
 async fn missing_csrf_changes_nothing(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
-    let b = Browser::sign_in(&t, &fx.agent).await;
+    let b = Browser::sign_in(&t, fx.agent.email()).await;
     let n = fx.ticket_a;
     for (action, fields) in [
         ("classify", vec![("category", "bug_fix")]),
@@ -548,24 +370,17 @@ async fn missing_csrf_changes_nothing(backend: TestBackend) {
         ("status", vec![("status", "closed"), ("reason", "Spam")]),
         ("priority", vec![("priority", "critical")]),
     ] {
-        let page = b.post(&format!("/agent/tickets/{n}/{action}"), &fields, false).await;
+        let page = b.post(&format!("/agent/tickets/{n}/{action}"), &fields).await;
         assert_eq!(page.status, 403, "{action}");
         let page = b
-            .post(
-                &format!("/agent/tickets/{n}/{action}"),
-                &[&[("csrf_token", "falso")][..], &fields[..]].concat(),
-                false,
-            )
+            .post(&format!("/agent/tickets/{n}/{action}"), &[&[("csrf_token", "falso")][..], &fields[..]].concat())
             .await;
         assert_eq!(page.status, 403, "{action} with a wrong token");
     }
     let page = b
         .post_multipart(
             &format!("/agent/tickets/{n}/comment"),
-            &[
-                Part { name: "body", file: None, content: b"Sin token" },
-                Part { name: "files", file: Some(("x.txt", "text/plain")), content: b"x" },
-            ],
+            &[Part::Text("body", "Sin token"), Part::File("files", "x.txt", "text/plain", b"x".to_vec())],
         )
         .await;
     assert_eq!(page.status, 403);
@@ -581,14 +396,14 @@ async fn missing_csrf_changes_nothing(backend: TestBackend) {
 async fn viewers_fragment_names_the_other_agent(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
-    let agent = Browser::sign_in(&t, &fx.agent).await;
-    let admin = Browser::sign_in(&t, &fx.admin).await;
+    let agent = Browser::sign_in(&t, fx.agent.email()).await;
+    let admin = Browser::sign_in(&t, fx.admin.email()).await;
     let n = fx.ticket_b;
 
     let first = agent.get(&format!("/agent/tickets/{n}")).await;
     assert!(first.ok().contains(&format!("hx-get=\"/agent/tickets/{n}/viewers\"")));
-    assert!(first.html.contains("hx-trigger=\"load, every 10s\""));
-    assert!(!first.html.contains("También está viendo"), "alone on the ticket");
+    assert!(first.body.contains("hx-trigger=\"load, every 10s\""));
+    assert!(!first.body.contains("También está viendo"), "alone on the ticket");
     let alone = agent.get(&format!("/agent/tickets/{n}/viewers")).await;
     assert_eq!(alone.ok().trim(), "");
 
@@ -596,7 +411,7 @@ async fn viewers_fragment_names_the_other_agent(backend: TestBackend) {
     assert!(second.ok().contains("También está viendo este caso: Agente"), "shown at page load");
     let fragment = agent.get(&format!("/agent/tickets/{n}/viewers")).await;
     assert_eq!(fragment.ok().trim(), "<p class=\"viewers-hint\">También está viendo este caso: Admin</p>");
-    assert!(!fragment.html.contains("<html"), "a fragment, not a page");
+    assert!(!fragment.body.contains("<html"), "a fragment, not a page");
     let other = agent.get(&format!("/agent/tickets/{}/viewers", fx.ticket_a)).await;
     assert_eq!(other.ok().trim(), "", "another ticket");
     assert_eq!(agent.get("/agent/tickets/999999/viewers").await.status, 404);
@@ -608,7 +423,7 @@ async fn subjects_are_escaped(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
     let n = open(&t, &fx.requester_a, "<script>alert(1)</script>").await;
-    let b = Browser::sign_in(&t, &fx.agent).await;
+    let b = Browser::sign_in(&t, fx.agent.email()).await;
     for path in ["/agent".to_owned(), format!("/agent/tickets/{n}"), "/agent?q=%3Cscript%3E".to_owned()] {
         let page = b.get(&path).await;
         let html = page.ok();
@@ -616,5 +431,5 @@ async fn subjects_are_escaped(backend: TestBackend) {
         assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{path}: {html}");
         assert!(!html.contains("<script>alert(1)"), "{path}");
     }
-    assert!(b.get("/agent?q=%3Cscript%3E").await.html.contains("value=\"&#60;script&#62;\""), "the search box too");
+    assert!(b.get("/agent?q=%3Cscript%3E").await.body.contains("value=\"&#60;script&#62;\""), "the search box too");
 }

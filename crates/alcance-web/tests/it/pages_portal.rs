@@ -1,12 +1,11 @@
 //! Pages of the portal area, through HTTP as a browser would send them: a cookie session,
 //! URL-encoded and multipart forms with the CSRF token, 303 redirects followed by hand.
 
+use crate::browser::{Browser, Part, answer, client};
+use crate::support::{MAX_ATTACHMENT, TestApp, spawn_app};
 use alcance_app::tickets::{self, TicketChange};
 use alcance_domain::ticket::Status;
 use alcance_testkit::{TestBackend, on_both_backends};
-use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
-
-use crate::support::{MAX_ATTACHMENT, TestApp, spawn_app};
 
 on_both_backends!(
     portal_lists_only_what_the_contact_may_see,
@@ -18,153 +17,6 @@ on_both_backends!(
     portal_explains_a_not_covered_request,
     portal_escapes_what_people_write,
 );
-
-const PASSWORD: &str = "una clave larga 123";
-
-/// A browser: no redirects followed, the session cookie kept by hand.
-struct Browser<'a> {
-    t: &'a TestApp,
-    client: reqwest::Client,
-    cookie: String,
-}
-
-struct Page {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-impl Page {
-    #[track_caller]
-    fn ok(&self) -> &str {
-        assert_eq!(self.status, 200, "body: {}", self.body);
-        &self.body
-    }
-
-    #[track_caller]
-    fn see_other(&self) -> &str {
-        assert_eq!(self.status, 303, "body: {}", self.body);
-        &self.location
-    }
-}
-
-async fn answer(response: reqwest::Response) -> Page {
-    let status = response.status().as_u16();
-    let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let body = response.text().await.unwrap();
-    assert_ne!(status, 500, "server error: {body}");
-    Page { status, location, body }
-}
-
-impl<'a> Browser<'a> {
-    async fn sign_in(t: &'a TestApp, email: &str) -> Browser<'a> {
-        alcance_app::directory::set_password(&t.app, email, PASSWORD).await.unwrap();
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let form = format!("email={}&password={}", email.replace('@', "%40"), PASSWORD.replace(' ', "+"));
-        let response = client
-            .post(t.url("/login"))
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 303, "sign-in");
-        let cookie = response
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("alcance_session="))
-            .and_then(|v| v.split(';').next())
-            .unwrap()
-            .to_owned();
-        Browser { t, client, cookie }
-    }
-
-    async fn get(&self, path: &str) -> Page {
-        self.get_with(path, "").await
-    }
-
-    /// GET with extra cookies (e.g. the language switch's).
-    async fn get_with(&self, path: &str, more_cookies: &str) -> Page {
-        let cookie =
-            if more_cookies.is_empty() { self.cookie.clone() } else { format!("{}; {more_cookies}", self.cookie) };
-        answer(self.client.get(self.t.url(path)).header(COOKIE, cookie).send().await.unwrap()).await
-    }
-
-    async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let body: Vec<String> = form.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
-        let request = self
-            .client
-            .post(self.t.url(path))
-            .header(COOKIE, &self.cookie)
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(body.join("&"));
-        answer(request.send().await.unwrap()).await
-    }
-
-    async fn post_multipart(&self, path: &str, parts: &[Part<'_>]) -> Page {
-        let (content_type, body) = multipart(parts);
-        let request = self
-            .client
-            .post(self.t.url(path))
-            .header(COOKIE, &self.cookie)
-            .header(CONTENT_TYPE, content_type)
-            .body(body);
-        answer(request.send().await.unwrap()).await
-    }
-
-    /// The CSRF token the session's forms carry.
-    async fn csrf(&self) -> String {
-        let page = self.get("/portal").await;
-        let html = page.ok();
-        let marker = "name=\"csrf_token\" value=\"";
-        let start = html.find(marker).unwrap() + marker.len();
-        html[start..].split('"').next().unwrap().to_owned()
-    }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-enum Part<'a> {
-    Text(&'a str, &'a str),
-    /// Field name, file name, content type, bytes.
-    File(&'a str, &'a str, &'a str, Vec<u8>),
-}
-
-fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
-    let boundary = "----alcance-prueba-7d1f";
-    let mut body = Vec::new();
-    for part in parts {
-        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        match part {
-            Part::Text(name, value) => {
-                body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes());
-                body.extend_from_slice(value.as_bytes());
-            }
-            Part::File(name, file, content_type, bytes) => {
-                let head = format!(
-                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: {content_type}\r\n\r\n"
-                );
-                body.extend_from_slice(head.as_bytes());
-                body.extend_from_slice(bytes);
-            }
-        }
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
 
 /// The page is a whole document in the expected language with one main heading.
 #[track_caller]
@@ -244,7 +96,7 @@ async fn portal_lists_only_what_the_contact_may_see(backend: TestBackend) {
     let agent = Browser::sign_in(&t, fx.agent.email()).await;
     assert_eq!(agent.get("/portal").await.see_other(), "/agent");
     assert_eq!(agent.get("/portal/alcance").await.see_other(), "/agent");
-    let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let anonymous = client();
     let page = answer(anonymous.get(t.url("/portal/new")).send().await.unwrap()).await;
     assert!(
         page.see_other().starts_with("/login?next=%2Fportal%2Fnew")
@@ -267,14 +119,12 @@ async fn portal_new_request_with_an_attachment(backend: TestBackend) {
         assert!(html.contains(&format!("<label for=\"{id}\"")), "label for {id}");
     }
 
-    let csrf = ana.csrf().await;
     let before = count_tickets(&t).await;
     let asset = fx.asset_a.id.to_string();
     let page = ana
-        .post_multipart(
+        .submit_multipart(
             "/portal/tickets",
             &[
-                Part::Text("csrf_token", &csrf),
                 Part::Text("subject", "El formulario de eventos no envía"),
                 Part::Text("body", "Al dar clic en **Enviar** se queda cargando."),
                 Part::Text("asset_id", &asset),
@@ -313,13 +163,9 @@ async fn portal_new_request_with_an_attachment(backend: TestBackend) {
 
     // A missing subject: the form again, the text kept, the error by the field.
     let page = ana
-        .post_multipart(
+        .submit_multipart(
             "/portal/tickets",
-            &[
-                Part::Text("csrf_token", &csrf),
-                Part::Text("subject", "  "),
-                Part::Text("body", "Texto que no se pierde"),
-            ],
+            &[Part::Text("subject", "  "), Part::Text("body", "Texto que no se pierde")],
         )
         .await;
     assert_eq!(page.status, 422);
@@ -329,10 +175,9 @@ async fn portal_new_request_with_an_attachment(backend: TestBackend) {
     // A file over the limit: nothing is opened, and the person is told which file.
     let before = count_tickets(&t).await;
     let page = ana
-        .post_multipart(
+        .submit_multipart(
             "/portal/tickets",
             &[
-                Part::Text("csrf_token", &csrf),
                 Part::Text("subject", "Video del error"),
                 Part::Text("body", "Adjunto el video"),
                 Part::File("files", "video.mp4", "video/mp4", vec![0; MAX_ATTACHMENT + 1]),
@@ -345,17 +190,12 @@ async fn portal_new_request_with_an_attachment(backend: TestBackend) {
     assert_eq!(count_tickets(&t).await, before, "nothing opened");
 
     // The no-JavaScript preview shows the form again with the rendered text.
-    let page = ana
-        .post_multipart(
-            "/portal/tickets",
-            &[Part::Text("csrf_token", &csrf), Part::Text("body", "_cursiva_"), Part::Text("preview", "1")],
-        )
-        .await;
+    let page =
+        ana.submit_multipart("/portal/tickets", &[Part::Text("body", "_cursiva_"), Part::Text("preview", "1")]).await;
     assert!(page.ok().contains("<em>cursiva</em>"));
     assert_eq!(count_tickets(&t).await, before);
     // And the htmx one answers a fragment.
-    let page =
-        ana.post_form("/portal/preview", &[("csrf_token", &csrf), ("body", "**hola** <script>x</script>")]).await;
+    let page = ana.submit("/portal/preview", &[("body", "**hola** <script>x</script>")]).await;
     let html = page.ok();
     assert!(html.contains("<strong>hola</strong>") && !html.contains("<script") && !html.contains("<html"), "{html}");
 }
@@ -379,8 +219,8 @@ async fn portal_refuses_forms_without_the_csrf_token(backend: TestBackend) {
     let reply = format!("/portal/tickets/{}/reply", fx.ticket_a);
     assert_eq!(ana.post_multipart(&reply, &[Part::Text("body", "hola")]).await.status, 403);
     let close = format!("/portal/tickets/{}/close", fx.ticket_a);
-    assert_eq!(ana.post_form(&close, &[]).await.status, 403);
-    assert_eq!(ana.post_form("/portal/preview", &[("body", "x")]).await.status, 403);
+    assert_eq!(ana.post(&close, &[]).await.status, 403);
+    assert_eq!(ana.post("/portal/preview", &[("body", "x")]).await.status, 403);
     let detail = t.ticket(fx.ticket_a, &fx.admin.token).await;
     assert_eq!(detail["ticket"]["status"], "new", "not closed");
     assert!(detail["comments"].as_array().unwrap().is_empty(), "no reply written");
@@ -390,14 +230,13 @@ async fn portal_hides_other_requests(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
     let ana = Browser::sign_in(&t, fx.requester_a.email()).await;
-    let csrf = ana.csrf().await;
     for number in [fx.ticket_b, fx.ticket_a2, 999_999] {
         let page = ana.get(&format!("/portal/tickets/{number}")).await;
         assert_eq!(page.status, 404, "#{number}");
         assert!(page.body.contains("No encontrado") && !page.body.contains("Certificado vencido"));
-        let reply = [Part::Text("csrf_token", &csrf), Part::Text("body", "intrusión")];
-        assert_eq!(ana.post_multipart(&format!("/portal/tickets/{number}/reply"), &reply).await.status, 404);
-        let close = ana.post_form(&format!("/portal/tickets/{number}/close"), &[("csrf_token", &csrf)]).await;
+        let reply = [Part::Text("body", "intrusión")];
+        assert_eq!(ana.submit_multipart(&format!("/portal/tickets/{number}/reply"), &reply).await.status, 404);
+        let close = ana.submit(&format!("/portal/tickets/{number}/close"), &[]).await;
         assert_eq!(close.status, 404);
     }
     assert_eq!(ana.get("/portal/tickets/abc").await.status, 404);
@@ -416,7 +255,6 @@ async fn portal_reply_close_confirm_and_reopen(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
     let ana = Browser::sign_in(&t, fx.requester_a.email()).await;
-    let csrf = ana.csrf().await;
     let path = format!("/portal/tickets/{}", fx.ticket_a);
 
     // The agent answers publicly and writes an internal note; the client sees only the reply.
@@ -436,10 +274,9 @@ async fn portal_reply_close_confirm_and_reopen(backend: TestBackend) {
 
     // The client replies with a file.
     let page = ana
-        .post_multipart(
+        .submit_multipart(
             &format!("{path}/reply"),
             &[
-                Part::Text("csrf_token", &csrf),
                 Part::Text("body", "Ya **probé** de nuevo y sigue igual."),
                 Part::File("files", "pantallazo.jpg", "image/jpeg", vec![0xff, 0xd8, 1, 2]),
             ],
@@ -451,8 +288,7 @@ async fn portal_reply_close_confirm_and_reopen(backend: TestBackend) {
     assert!(html.contains("pantallazo.jpg"));
     assert!(html.contains("Su respuesta quedó registrada"));
     // An empty reply is refused kindly.
-    let page =
-        ana.post_multipart(&format!("{path}/reply"), &[Part::Text("csrf_token", &csrf), Part::Text("body", " ")]).await;
+    let page = ana.submit_multipart(&format!("{path}/reply"), &[Part::Text("body", " ")]).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("Escriba un mensaje o adjunte al menos un archivo."));
 
@@ -461,20 +297,18 @@ async fn portal_reply_close_confirm_and_reopen(backend: TestBackend) {
     tickets::change(&t.app, &fx.agent.actor(), fx.ticket_a, change).await.unwrap();
     let html = ana.get(&path).await.ok().to_owned();
     assert!(html.contains("Confirmar solución") && html.contains("Reabrir"), "{html}");
-    let page = ana
-        .post_form(&format!("{path}/reopen"), &[("csrf_token", &csrf), ("body", "El botón sigue sin funcionar")])
-        .await;
+    let page = ana.submit(&format!("{path}/reopen"), &[("body", "El botón sigue sin funcionar")]).await;
     assert_eq!(page.see_other(), format!("{path}?msg=reopened"));
     let detail = t.ticket(fx.ticket_a, &fx.admin.token).await;
     assert_eq!(detail["ticket"]["status"], "open");
     let html = ana.get(&path).await.ok().to_owned();
     assert!(html.contains("El botón sigue sin funcionar") && html.contains("Estado: Resuelta → Abierta"));
     // Reopening something that is not resolved is refused without a change.
-    let page = ana.post_form(&format!("{path}/reopen"), &[("csrf_token", &csrf)]).await;
+    let page = ana.submit(&format!("{path}/reopen"), &[]).await;
     assert_eq!(page.see_other(), format!("{path}?msg=not_allowed"));
 
     // Closing.
-    let page = ana.post_form(&format!("{path}/close"), &[("csrf_token", &csrf)]).await;
+    let page = ana.submit(&format!("{path}/close"), &[]).await;
     assert_eq!(page.see_other(), format!("{path}?msg=closed"));
     let detail = t.ticket(fx.ticket_a, &fx.admin.token).await;
     assert_eq!(detail["ticket"]["status"], "closed");
@@ -482,10 +316,9 @@ async fn portal_reply_close_confirm_and_reopen(backend: TestBackend) {
     assert!(html.contains("status-closed") && html.contains("Solicitud cerrada"));
     assert!(!html.contains(&format!("action=\"{path}/reply\"")), "no reply form on a closed request");
     // Closing again says so instead of failing.
-    let page = ana.post_form(&format!("{path}/close"), &[("csrf_token", &csrf)]).await;
+    let page = ana.submit(&format!("{path}/close"), &[]).await;
     assert_eq!(page.see_other(), format!("{path}?msg=already_closed"));
-    let page =
-        ana.post_multipart(&format!("{path}/reply"), &[Part::Text("csrf_token", &csrf), Part::Text("body", "x")]).await;
+    let page = ana.submit_multipart(&format!("{path}/reply"), &[Part::Text("body", "x")]).await;
     assert_eq!(page.see_other(), format!("{path}?msg=already_closed"));
 }
 
@@ -534,12 +367,10 @@ async fn portal_escapes_what_people_write(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let fx = &t.fx;
     let ana = Browser::sign_in(&t, fx.requester_a.email()).await;
-    let csrf = ana.csrf().await;
     let page = ana
-        .post_multipart(
+        .submit_multipart(
             "/portal/tickets",
             &[
-                Part::Text("csrf_token", &csrf),
                 Part::Text("subject", "<script>alert(1)</script>"),
                 Part::Text("body", "<img src=x onerror=alert(1)> [x](javascript:alert(1))"),
             ],

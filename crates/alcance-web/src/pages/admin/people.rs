@@ -1,13 +1,12 @@
-//! Users (list, invite, deactivate and activate, password links) and API tokens.
+//! Users (list, invite, deactivate and activate, password links).
 
 use alcance_app::account::{self, ResetMail};
 use alcance_app::directory::{self, NewUser};
-use alcance_app::{App, AppError, admin_views, auth};
+use alcance_app::{App, AppError, admin_views};
 use alcance_domain::model::{Id, Organization, User};
 use alcance_domain::{FieldErrorCode, Role};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -322,94 +321,4 @@ pub async fn reset_password(
         return PageError::from_app(page.ctx, e).into_response();
     }
     back_to_users("reset_sent", id, &form.org).into_response()
-}
-
-// ---------------------------------------------------------------------------------------
-// API tokens
-
-#[derive(Deserialize, Default)]
-pub struct TokenForm {
-    #[serde(default)]
-    csrf_token: String,
-    /// The e-mail of the user the token acts as.
-    #[serde(default)]
-    user: String,
-    #[serde(default)]
-    label: String,
-}
-
-/// A token just created: shown this once.
-struct NewToken {
-    token: String,
-    /// "Token created: «label» for name."
-    title: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/tokens.html")]
-struct TokensPage {
-    ctx: PageCtx,
-    users: Vec<admin_views::UserRow>,
-    form: TokenForm,
-    errors: Errors,
-    created: Option<NewToken>,
-}
-
-impl TokensPage {
-    fn role_label(&self, role: &Role) -> String {
-        self.ctx.t(&format!("role-{}", role.as_str()))
-    }
-}
-
-async fn tokens_page(
-    app: &App,
-    page: AdminPage,
-    form: TokenForm,
-    errors: Errors,
-    created: Option<NewToken>,
-) -> Response {
-    let AdminPage { ctx, actor } = page;
-    let users = match admin_views::token_candidates(app, &actor).await {
-        Ok(users) => users,
-        Err(e) => return PageError::from_app(ctx, e).into_response(),
-    };
-    let failed = errors.any();
-    let fresh = created.is_some();
-    let mut response = render(&TokensPage { ctx, users, form, errors, created });
-    if fresh {
-        // The secret must not linger in any cache.
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    if failed { invalid(response) } else { response }
-}
-
-pub async fn tokens(State(app): State<App>, page: AdminPage) -> Response {
-    let form = TokenForm { user: page.actor.user.email.clone(), ..TokenForm::default() };
-    tokens_page(&app, page, form, Errors::default(), None).await
-}
-
-pub async fn create_token(State(app): State<App>, page: AdminPage, Form(form): Form<TokenForm>) -> Response {
-    if let Err(e) = check_csrf(&page.ctx, &form.csrf_token) {
-        return e.into_response();
-    }
-    match auth::create_token(&app, &page.actor, Some(&form.user), &form.label).await {
-        Ok(token) => {
-            let user_name = admin_views::token_candidates(&app, &page.actor)
-                .await
-                .ok()
-                .and_then(|rows| rows.into_iter().find(|r| r.user.email.eq_ignore_ascii_case(form.user.trim())))
-                .map_or_else(|| form.user.clone(), |r| r.user.name);
-            let title = page
-                .ctx
-                .lang
-                .text("admin-tokens-created", &[("label", form.label.trim().to_owned()), ("name", user_name)]);
-            let created = NewToken { token, title };
-            let next = TokenForm { user: form.user, ..TokenForm::default() };
-            tokens_page(&app, page, next, Errors::default(), Some(created)).await
-        }
-        Err(e) => match form_refusal(&page.ctx, e, &[]) {
-            Refusal::Field(errors) => tokens_page(&app, page, form, errors, None).await,
-            Refusal::Page(response) => response,
-        },
-    }
 }

@@ -1,17 +1,22 @@
-//! The scope policy in force and the e-mail outbox.
+//! The scope policy in force, API tokens (create, list, revoke) and the e-mail outbox.
 
 use std::sync::Arc;
 
-use alcance_app::{App, admin_views};
+use alcance_app::{App, AppError, admin_views, auth};
+use alcance_domain::Role;
+use alcance_domain::model::Id;
 use alcance_domain::policy::{Localized, Policy, SlaClock, SlaSpan};
 use alcance_domain::ticket::Priority;
 use askama::Template;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 
-use super::AdminPage;
+use super::{AdminPage, Errors, Refusal, form_refusal, invalid};
 use crate::i18n::Lang;
-use crate::pages::{PageCtx, PageError, render};
+use crate::pages::{PageCtx, PageError, check_csrf, render};
 
 /// One row of the SLA table.
 struct SlaRow {
@@ -82,6 +87,166 @@ pub async fn policy(State(app): State<App>, page: AdminPage) -> Response {
         .text("admin-policy-counts", &[("covered", covered.to_string()), ("not_covered", not_covered.to_string())]);
     render(&PolicyPage { ctx, policy, sla, counts })
 }
+
+// ---------------------------------------------------------------------------------------
+// API tokens
+
+#[derive(Deserialize, Default)]
+pub struct TokensQuery {
+    msg: Option<String>,
+    token: Option<Id>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// The e-mail of the user the token acts as.
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    label: String,
+}
+
+/// A token just created: shown this once.
+struct NewToken {
+    token: String,
+    /// "Token created: «label» for name."
+    title: String,
+}
+
+/// A token as the table shows it (never its secret: only the digest is stored).
+struct TokenView {
+    id: Id,
+    label: String,
+    user_name: String,
+    user_email: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/tokens.html")]
+struct TokensPage {
+    ctx: PageCtx,
+    /// Active users a token may be created for.
+    users: Vec<admin_views::UserRow>,
+    tokens: Vec<TokenView>,
+    form: TokenForm,
+    errors: Errors,
+    created: Option<NewToken>,
+    notice: Option<String>,
+}
+
+impl TokensPage {
+    fn role_label(&self, role: &Role) -> String {
+        self.ctx.t(&format!("role-{}", role.as_str()))
+    }
+}
+
+async fn tokens_page(
+    app: &App,
+    page: AdminPage,
+    form: TokenForm,
+    errors: Errors,
+    created: Option<NewToken>,
+    revoked: Option<Id>,
+) -> Response {
+    let AdminPage { ctx, actor } = page;
+    let loaded = async {
+        Ok::<_, AppError>((admin_views::users(app, &actor, None).await?, auth::list_tokens(app, &actor).await?))
+    };
+    let (people, tokens) = match loaded.await {
+        Ok(found) => found,
+        Err(e) => return PageError::from_app(ctx, e).into_response(),
+    };
+    let tokens: Vec<TokenView> = tokens
+        .into_iter()
+        .map(|t| {
+            let owner = people.iter().find(|row| row.user.id == t.user_id).map(|row| &row.user);
+            TokenView {
+                id: t.id,
+                label: t.label,
+                user_name: owner.map_or_else(|| format!("#{}", t.user_id), |u| u.name.clone()),
+                user_email: owner.map(|u| u.email.clone()).unwrap_or_default(),
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+                revoked_at: t.revoked_at,
+            }
+        })
+        .collect();
+    let notice = revoked.and_then(|id| tokens.iter().find(|t| t.id == id)).map(|t| {
+        ctx.lang.text("admin-msg-token-revoked", &[("label", t.label.clone()), ("name", t.user_name.clone())])
+    });
+    let users = people.into_iter().filter(|row| row.user.active).collect();
+    let failed = errors.any();
+    let fresh = created.is_some();
+    let mut response = render(&TokensPage { ctx, users, tokens, form, errors, created, notice });
+    if fresh {
+        // The secret must not linger in any cache.
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if failed { invalid(response) } else { response }
+}
+
+pub async fn tokens(State(app): State<App>, page: AdminPage, Query(q): Query<TokensQuery>) -> Response {
+    // Only a known key and an id come from the query; the text names the token from the database.
+    let revoked = q.token.filter(|_| q.msg.as_deref() == Some("revoked"));
+    let form = TokenForm { user: page.actor.user.email.clone(), ..TokenForm::default() };
+    tokens_page(&app, page, form, Errors::default(), None, revoked).await
+}
+
+pub async fn create_token(State(app): State<App>, page: AdminPage, Form(form): Form<TokenForm>) -> Response {
+    if let Err(e) = check_csrf(&page.ctx, &form.csrf_token) {
+        return e.into_response();
+    }
+    match auth::create_token(&app, &page.actor, Some(&form.user), &form.label).await {
+        Ok(token) => {
+            let user_name = admin_views::token_candidates(&app, &page.actor)
+                .await
+                .ok()
+                .and_then(|rows| rows.into_iter().find(|r| r.user.email.eq_ignore_ascii_case(form.user.trim())))
+                .map_or_else(|| form.user.clone(), |r| r.user.name);
+            let title = page
+                .ctx
+                .lang
+                .text("admin-tokens-created", &[("label", form.label.trim().to_owned()), ("name", user_name)]);
+            let created = NewToken { token, title };
+            let next = TokenForm { user: form.user, ..TokenForm::default() };
+            tokens_page(&app, page, next, Errors::default(), Some(created), None).await
+        }
+        Err(e) => match form_refusal(&page.ctx, e, &[]) {
+            Refusal::Field(errors) => tokens_page(&app, page, form, errors, None, None).await,
+            Refusal::Page(response) => response,
+        },
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct RevokeForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Revokes one token at once; requests carrying it are refused from then on.
+pub async fn revoke_token(
+    State(app): State<App>,
+    page: AdminPage,
+    Path(id): Path<Id>,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    if let Err(e) = check_csrf(&page.ctx, &form.csrf_token) {
+        return e.into_response();
+    }
+    match auth::revoke_token(&app, &page.actor, id).await {
+        Ok(token) => Redirect::to(&format!("/admin/tokens?msg=revoked&token={}", token.id)).into_response(),
+        Err(e) => PageError::from_app(page.ctx, e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Outgoing e-mail
 
 #[derive(Template)]
 #[template(path = "admin/outbox.html")]

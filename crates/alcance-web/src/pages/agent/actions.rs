@@ -75,12 +75,37 @@ async fn after_change<T>(
     }
 }
 
-/// The start of every action: staff only, a ticket number, a valid CSRF token.
-fn begin(page: SignedIn, number: &str, csrf: &str) -> Result<(PageCtx, Actor, i64), Response> {
+/// Staff only, and a ticket number.
+fn staff_ticket(page: SignedIn, number: &str) -> Result<(PageCtx, Actor, i64), Response> {
     let (ctx, actor) = staff_only(page)?;
     let number = parse_number(&ctx, number)?;
-    check_csrf(&ctx, csrf).map_err(IntoResponse::into_response)?;
     Ok((ctx, actor, number))
+}
+
+/// The run of every small form: staff only, a ticket number, a valid CSRF token; then the
+/// change the form asks for (or why it cannot be made), made, and the answer. `kept` is what
+/// the form shows again if the change is refused.
+async fn change_ticket(
+    app: &App,
+    page: SignedIn,
+    number: &str,
+    csrf: &str,
+    action: Action,
+    kept: Kept,
+    change: impl FnOnce(&Actor) -> Result<TicketChange, AppError>,
+) -> Response {
+    let (ctx, actor, number) = match staff_ticket(page, number) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if let Err(e) = check_csrf(&ctx, csrf) {
+        return e.into_response();
+    }
+    let result = match change(&actor) {
+        Ok(change) => tickets::change(app, &actor, number, change).await,
+        Err(e) => Err(e),
+    };
+    after_change(app, ctx, &actor, number, action, result, kept).await
 }
 
 #[derive(Deserialize)]
@@ -101,38 +126,24 @@ pub(super) async fn classify(
     Path(number): Path<String>,
     Form(form): Form<ClassifyForm>,
 ) -> Response {
-    let (ctx, actor, number) = match begin(page, &number, &form.csrf_token) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
     let kept = Kept {
         category: Some(form.category.trim().to_owned()),
         coverage: form.coverage.trim().to_owned(),
         classify_reason: form.reason.clone(),
         ..Kept::default()
     };
-    let result = match given(Some(&form.category)) {
-        None => Err(AppError::field("category", FieldErrorCode::Required)),
-        Some(category) => {
-            let coverage = match given(Some(&form.coverage)) {
-                Some(c) => Coverage::parse("coverage", c).map(Some).map_err(AppError::from),
-                None => Ok(None),
-            };
-            match coverage {
-                Ok(coverage) => {
-                    let change = TicketChange {
-                        category: Some(category.to_owned()),
-                        coverage,
-                        reason: given(Some(&form.reason)).map(str::to_owned),
-                        ..TicketChange::default()
-                    };
-                    tickets::change(&app, &actor, number, change).await
-                }
-                Err(e) => Err(e),
-            }
-        }
-    };
-    after_change(&app, ctx, &actor, number, Action::Classify, result, kept).await
+    change_ticket(&app, page, &number, &form.csrf_token, Action::Classify, kept, |_| {
+        let category =
+            given(Some(&form.category)).ok_or_else(|| AppError::field("category", FieldErrorCode::Required))?;
+        let coverage = given(Some(&form.coverage)).map(|c| Coverage::parse("coverage", c)).transpose()?;
+        Ok(TicketChange {
+            category: Some(category.to_owned()),
+            coverage,
+            reason: given(Some(&form.reason)).map(str::to_owned),
+            ..TicketChange::default()
+        })
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -152,27 +163,19 @@ pub(super) async fn assign(
     Path(number): Path<String>,
     Form(form): Form<AssignForm>,
 ) -> Response {
-    let (ctx, actor, number) = match begin(page, &number, &form.csrf_token) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
     let kept = Kept { assignee: Some(form.assignee.trim().to_owned()), ..Kept::default() };
-    let assignee = if form.take == "me" {
-        Ok(Some(actor.id()))
-    } else {
-        match given(Some(&form.assignee)) {
-            None | Some("none") => Ok(None),
-            Some(id) => id.parse::<i64>().map(Some).map_err(|_| AppError::field("assignee", FieldErrorCode::Invalid)),
-        }
-    };
-    let result = match assignee {
-        Ok(assignee) => {
-            let change = TicketChange { assignee: Some(assignee), ..TicketChange::default() };
-            tickets::change(&app, &actor, number, change).await
-        }
-        Err(e) => Err(e),
-    };
-    after_change(&app, ctx, &actor, number, Action::Assign, result, kept).await
+    change_ticket(&app, page, &number, &form.csrf_token, Action::Assign, kept, |actor| {
+        let assignee = if form.take == "me" {
+            Some(actor.id())
+        } else {
+            match given(Some(&form.assignee)) {
+                None | Some("none") => None,
+                Some(id) => Some(id.parse::<i64>().map_err(|_| AppError::field("assignee", FieldErrorCode::Invalid))?),
+            }
+        };
+        Ok(TicketChange { assignee: Some(assignee), ..TicketChange::default() })
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -191,26 +194,16 @@ pub(super) async fn status(
     Path(number): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Response {
-    let (ctx, actor, number) = match begin(page, &number, &form.csrf_token) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
     let kept = Kept { status: form.status.trim().to_owned(), status_reason: form.reason.clone(), ..Kept::default() };
-    let result = match given(Some(&form.status)) {
-        None => Err(AppError::field("status", FieldErrorCode::Required)),
-        Some(s) => match Status::parse("status", s) {
-            Ok(status) => {
-                let change = TicketChange {
-                    status: Some(status),
-                    reason: given(Some(&form.reason)).map(str::to_owned),
-                    ..TicketChange::default()
-                };
-                tickets::change(&app, &actor, number, change).await
-            }
-            Err(e) => Err(e.into()),
-        },
-    };
-    after_change(&app, ctx, &actor, number, Action::Status, result, kept).await
+    change_ticket(&app, page, &number, &form.csrf_token, Action::Status, kept, |_| {
+        let status = given(Some(&form.status)).ok_or_else(|| AppError::field("status", FieldErrorCode::Required))?;
+        Ok(TicketChange {
+            status: Some(Status::parse("status", status)?),
+            reason: given(Some(&form.reason)).map(str::to_owned),
+            ..TicketChange::default()
+        })
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -227,19 +220,14 @@ pub(super) async fn priority(
     Path(number): Path<String>,
     Form(form): Form<PriorityForm>,
 ) -> Response {
-    let (ctx, actor, number) = match begin(page, &number, &form.csrf_token) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
     let kept = Kept { priority: Some(form.priority.trim().to_owned()), ..Kept::default() };
-    let result = match Priority::parse("priority", form.priority.trim()) {
-        Ok(priority) => {
-            let change = TicketChange { priority: Some(priority), ..TicketChange::default() };
-            tickets::change(&app, &actor, number, change).await
-        }
-        Err(e) => Err(e.into()),
-    };
-    after_change(&app, ctx, &actor, number, Action::Priority, result, kept).await
+    change_ticket(&app, page, &number, &form.csrf_token, Action::Priority, kept, |_| {
+        Ok(TicketChange {
+            priority: Some(Priority::parse("priority", form.priority.trim())?),
+            ..TicketChange::default()
+        })
+    })
+    .await
 }
 
 /// POST /agent/tickets/{number}/comment: a public reply or an internal note, with files.
@@ -249,12 +237,8 @@ pub(super) async fn comment(
     Path(number): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let (ctx, actor) = match staff_only(page) {
+    let (ctx, actor, number) = match staff_ticket(page, &number) {
         Ok(found) => found,
-        Err(response) => return response,
-    };
-    let number = match parse_number(&ctx, &number) {
-        Ok(n) => n,
         Err(response) => return response,
     };
     // The token is checked before anything else is said about the form.
@@ -307,12 +291,8 @@ struct ViewersFragment {
 
 /// GET /agent/tickets/{number}/viewers: who else has the ticket open (htmx polls it).
 pub(super) async fn viewers(State(app): State<App>, page: SignedIn, Path(number): Path<String>) -> Response {
-    let (ctx, actor) = match staff_only(page) {
+    let (ctx, actor, number) = match staff_ticket(page, &number) {
         Ok(found) => found,
-        Err(response) => return response,
-    };
-    let number = match parse_number(&ctx, &number) {
-        Ok(n) => n,
         Err(response) => return response,
     };
     match account::viewing(&app, &actor, number).await {

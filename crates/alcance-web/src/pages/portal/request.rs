@@ -369,37 +369,24 @@ pub struct StatusForm {
     body: String,
 }
 
-async fn set_status(app: &App, page: &SignedIn, number: i64, status: Status) -> Result<(), AppError> {
-    let change = TicketChange { status: Some(status), ..TicketChange::default() };
-    tickets::change(app, &page.actor, number, change).await.map(|_| ())
-}
-
 /// Closes a request (withdraws it, or confirms the solution of a resolved one).
-pub async fn close(
-    State(app): State<App>,
-    page: SignedIn,
-    Path(raw): Path<String>,
-    Form(form): Form<StatusForm>,
-) -> Response {
-    if let Some(to_agent) = staff_elsewhere(&page) {
-        return to_agent;
-    }
-    if let Err(e) = check_csrf(&page.ctx, &form.csrf_token) {
-        return e.into_response();
-    }
-    let Some(number) = parse_number(&raw) else { return PageError::NotFound(page.ctx).into_response() };
-    match set_status(&app, &page, number, Status::Closed).await {
-        Ok(()) => to_request(number, "closed"),
-        Err(e) => refused(&page.ctx, number, e),
-    }
+pub async fn close(app: State<App>, page: SignedIn, raw: Path<String>, form: Form<StatusForm>) -> Response {
+    move_to(app, page, raw, form, Status::Closed).await
 }
 
 /// Reopens a resolved request, with an optional note on what still fails.
-pub async fn reopen(
+pub async fn reopen(app: State<App>, page: SignedIn, raw: Path<String>, form: Form<StatusForm>) -> Response {
+    move_to(app, page, raw, form, Status::Open).await
+}
+
+/// Closing and reopening: staff go to their console; then a valid CSRF token and a request
+/// number; then the request moves to `to` (reopening first checks and writes the note).
+async fn move_to(
     State(app): State<App>,
     page: SignedIn,
     Path(raw): Path<String>,
     Form(form): Form<StatusForm>,
+    to: Status,
 ) -> Response {
     if let Some(to_agent) = staff_elsewhere(&page) {
         return to_agent;
@@ -408,28 +395,39 @@ pub async fn reopen(
         return e.into_response();
     }
     let Some(number) = parse_number(&raw) else { return PageError::NotFound(page.ctx).into_response() };
-    // Only a resolved request can be reopened; check before writing the note.
-    let current = match portal_views::request(&app, &page.actor, number).await {
-        Ok(view) => view.detail.ticket.status,
-        Err(e) => return PageError::from_app(page.ctx.clone(), e).into_response(),
-    };
-    if current != Status::Resolved {
-        return to_request(number, "not_allowed");
-    }
-    if !form.body.trim().is_empty()
-        && let Err(e) = tickets::comment(&app, &page.actor, number, &form.body, false).await
+    if to == Status::Open
+        && let Some(refusal) = before_reopening(&app, &page, number, form.body).await
     {
-        return match FormError::from_app(&page.ctx, &e) {
-            Some(error) => {
-                let state =
-                    ReplyState { reopen_body: form.body, reopen_error: Some(error.message), ..ReplyState::default() };
-                again(&app, &page, number, state, StatusCode::UNPROCESSABLE_ENTITY).await
-            }
-            None => refused(&page.ctx, number, e),
-        };
+        return refusal;
     }
-    match set_status(&app, &page, number, Status::Open).await {
-        Ok(()) => to_request(number, "reopened"),
+    let change = TicketChange { status: Some(to), ..TicketChange::default() };
+    match tickets::change(&app, &page.actor, number, change).await {
+        Ok(_) => to_request(number, if to == Status::Open { "reopened" } else { "closed" }),
         Err(e) => refused(&page.ctx, number, e),
     }
+}
+
+/// Only a resolved request can be reopened: checked before the note on what still fails is
+/// written. The answer when the request may not be reopened (yet).
+async fn before_reopening(app: &App, page: &SignedIn, number: i64, note: String) -> Option<Response> {
+    let current = match portal_views::request(app, &page.actor, number).await {
+        Ok(view) => view.detail.ticket.status,
+        Err(e) => return Some(PageError::from_app(page.ctx.clone(), e).into_response()),
+    };
+    if current != Status::Resolved {
+        return Some(to_request(number, "not_allowed"));
+    }
+    if !note.trim().is_empty()
+        && let Err(e) = tickets::comment(app, &page.actor, number, &note, false).await
+    {
+        return Some(match FormError::from_app(&page.ctx, &e) {
+            Some(error) => {
+                let state =
+                    ReplyState { reopen_body: note, reopen_error: Some(error.message), ..ReplyState::default() };
+                again(app, page, number, state, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            None => refused(&page.ctx, number, e),
+        });
+    }
+    None
 }

@@ -1,0 +1,109 @@
+//! Hand-written cue phrases per category and per priority.
+//!
+//! Why a lexicon at all: the labelled corpus is small (hundreds of requests, mostly Colombian),
+//! and the requests the product will see come from other countries and styles ("se me cayó la
+//! web", "no anda", "la página no levanta", "it's down"). A learned model only knows the words it
+//! has seen; these lists carry what a support lead knows in general about each clause of the
+//! policy, in several varieties of Spanish, English and Spanglish. They are used twice:
+//! 1. as features: a request that contains any cue of a category gets the feature `cue:<id>`
+//!    (and its phrase as a feature), whose weight the model learns from the corpus, so a cue
+//!    never overrides evidence, and an unseen phrasing that shares a cue still counts;
+//! 2. as short training documents for their category, so the words of a cue carry weight even
+//!    when the corpus never used them.
+//!
+//! Phrases are written folded (lowercase, no accents) and match at the start of a word; a
+//! phrase may end in the middle of a word to act as a prefix ("caid" matches caído/caída).
+//! Keep them general support language, not phrases copied from one dev request.
+
+/// The cue lists, as data: `cues.txt` next to this file.
+const CUES: &str = include_str!("cues.txt");
+
+/// Cue groups: (group, phrases), in file order.
+pub type Cues = Vec<(String, Vec<String>)>;
+
+fn parse(section: &str) -> Cues {
+    let mut groups: Cues = Vec::new();
+    let mut current = "";
+    for line in CUES.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name;
+            continue;
+        }
+        if current != section {
+            continue;
+        }
+        let Some((group, phrases)) = line.split_once(':') else { continue };
+        let phrases = phrases
+            .split('|')
+            .map(|p| crate::normalize::fold(p).split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty());
+        match groups.iter_mut().find(|(g, _)| g == group.trim()) {
+            Some((_, list)) => list.extend(phrases),
+            None => groups.push((group.trim().to_owned(), phrases.collect())),
+        }
+    }
+    groups
+}
+
+/// Cue phrases per category id of the default policy. Categories of another policy without an
+/// entry simply get no cues.
+pub fn category_cues() -> &'static Cues {
+    static CATEGORY: std::sync::OnceLock<Cues> = std::sync::OnceLock::new();
+    CATEGORY.get_or_init(|| parse("categories"))
+}
+
+/// Cue phrases per priority. Urgency words alone do not make a request critical (people write
+/// "URGENTE" on questions); the priority model weighs these together with the category.
+pub fn priority_cues() -> &'static Cues {
+    static PRIORITY: std::sync::OnceLock<Cues> = std::sync::OnceLock::new();
+    PRIORITY.get_or_init(|| parse("priorities"))
+}
+
+/// Every cue of `cues` found in `padded` (folded words joined by single spaces, with a leading
+/// and trailing space), as (group, phrase).
+pub fn matches<'a>(padded: &str, cues: &'a Cues) -> Vec<(&'a str, &'a str)> {
+    let mut found = Vec::new();
+    for (group, phrases) in cues {
+        for phrase in phrases {
+            let needle = phrase.trim();
+            if needle.is_empty() {
+                continue;
+            }
+            if contains_at_word_start(padded, needle) {
+                found.push((group.as_str(), phrase.as_str()));
+            }
+        }
+    }
+    found
+}
+
+fn contains_at_word_start(padded: &str, needle: &str) -> bool {
+    let mut from = 0;
+    while let Some(pos) = padded[from..].find(needle) {
+        let at = from + pos;
+        if at == 0 || padded.as_bytes()[at - 1] == b' ' {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cues_match_at_word_starts_only() {
+        let text = " el sitio se cayo y esta caido desde la manana ";
+        let found = matches(text, category_cues());
+        assert_eq!(category_cues().len(), 12);
+        assert_eq!(priority_cues().len(), 3);
+        assert!(found.contains(&("server_availability", "se cayo")));
+        assert!(found.contains(&("server_availability", "caid")));
+        assert!(!contains_at_word_start(" recaida ", "caid"));
+    }
+}

@@ -1,0 +1,306 @@
+//! The trained classifier: one linear model for the category (coverage follows from the
+//! policy), one for the priority, sharing the same features.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::{FeatureConfig, Raw, Vector, Vocabulary, extract};
+use crate::lexicon;
+use crate::linear::{Linear, Sample, SgdConfig, softmax};
+use crate::normalize::Stemmers;
+use crate::{Example, PolicyClause, PolicyKnowledge, Suggestion, priority_rules};
+
+pub const PRIORITIES: [&str; 4] = ["critical", "high", "normal", "low"];
+
+/// How a model is trained; the defaults are the shipped model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainOptions {
+    pub features: FeatureConfig,
+    pub sgd: SgdConfig,
+    pub priority_sgd: SgdConfig,
+    /// Add each category's label, description and examples as training documents.
+    pub policy_documents: bool,
+    /// Add each category's cue phrases as one training document.
+    pub lexicon_documents: bool,
+    /// Weight of a policy or lexicon document relative to a labelled request.
+    pub knowledge_weight: f32,
+    /// Features must appear in this many documents to be kept (policy ones always are).
+    pub min_df: usize,
+    /// Apply the priority cue rules on top of the priority model.
+    pub priority_rules: bool,
+    /// The request is suggested as not covered when the not-covered categories together reach
+    /// this probability (below 0.5 favours not_covered recall: a wrongly "covered" request is
+    /// work given away, a wrongly "not covered" one is caught by the agent who confirms).
+    #[serde(default = "half")]
+    pub not_covered_threshold: f32,
+}
+
+fn half() -> f32 {
+    0.5
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        Self {
+            features: FeatureConfig::default(),
+            sgd: SgdConfig::default(),
+            priority_sgd: SgdConfig { epochs: 20, learning_rate: 0.3, l2: 1e-3, seed: 11, hinge: false, decay: 0.5 },
+            policy_documents: true,
+            lexicon_documents: true,
+            knowledge_weight: 1.0,
+            min_df: 2,
+            priority_rules: true,
+            not_covered_threshold: 0.4,
+        }
+    }
+}
+
+impl TrainOptions {
+    /// The simpler model the shipped one is compared with: TF-IDF of stemmed words and word
+    /// pairs, a linear model, trained on the labelled corpus only.
+    pub fn baseline() -> Self {
+        Self {
+            features: FeatureConfig::baseline(),
+            policy_documents: false,
+            lexicon_documents: false,
+            priority_rules: false,
+            ..Self::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CategoryInfo {
+    id: String,
+    covered: bool,
+    clause: String,
+    label: String,
+    description: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ModelData {
+    format: u32,
+    options: TrainOptions,
+    categories: Vec<CategoryInfo>,
+    vocabulary: Vocabulary,
+    category_model: Linear,
+    priority_model: Linear,
+}
+
+/// A trained classifier. Build one with [`Model::train`]; store it with [`Model::to_bytes`].
+pub struct Model {
+    data: ModelData,
+    stemmers: Stemmers,
+}
+
+/// Why a model could not be read back.
+#[derive(Debug)]
+pub struct ModelError(pub String);
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid triage model: {}", self.0)
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+const FORMAT: u32 = 1;
+
+impl Model {
+    /// Trains the shipped configuration from labelled requests and the policy's knowledge.
+    pub fn train(examples: &[Example], knowledge: &PolicyKnowledge) -> Model {
+        Self::train_with(examples, knowledge, &TrainOptions::default())
+    }
+
+    pub fn train_with(examples: &[Example], knowledge: &PolicyKnowledge, options: &TrainOptions) -> Model {
+        let stemmers = Stemmers::default();
+        let categories: Vec<CategoryInfo> = knowledge
+            .categories
+            .iter()
+            .map(|c| CategoryInfo {
+                id: c.id.clone(),
+                covered: c.covered,
+                clause: c.clause.clone(),
+                label: c.label.clone(),
+                description: c.description.clone(),
+            })
+            .collect();
+        let class_of = |id: &str| categories.iter().position(|c| c.id == id);
+        // (features, category, priority, weight, from knowledge)
+        let mut docs: Vec<(Raw, usize, Option<usize>, f32, bool)> = Vec::new();
+        for e in examples {
+            let Some(y) = class_of(&e.category) else { continue };
+            let p = PRIORITIES.iter().position(|p| *p == e.priority);
+            docs.push((extract(&stemmers, &options.features, &e.subject, &e.body), y, p, 1.0, false));
+        }
+        for (y, c) in knowledge.categories.iter().enumerate() {
+            if options.policy_documents {
+                let mut texts = vec![format!("{}. {}", c.label, c.description)];
+                texts.extend(c.examples.iter().cloned());
+                for t in texts {
+                    docs.push((extract(&stemmers, &options.features, "", &t), y, None, options.knowledge_weight, true));
+                }
+            }
+            if options.lexicon_documents
+                && let Some((_, cues)) = lexicon::category_cues().iter().find(|(id, _)| *id == c.id)
+            {
+                let text = cues.join(". ");
+                docs.push((extract(&stemmers, &options.features, "", &text), y, None, options.knowledge_weight, true));
+            }
+        }
+        let fit_input: Vec<(Raw, bool)> =
+            docs.iter().map(|(r, _, _, _, k)| (Raw { counts: r.counts.clone() }, *k)).collect();
+        let vocabulary = Vocabulary::fit(options.features.clone(), &fit_input, options.min_df);
+        let vectors: Vec<Vector> = docs.iter().map(|(r, ..)| vocabulary.transform(r)).collect();
+        let dim = vocabulary.len();
+        let samples: Vec<Sample<'_>> =
+            docs.iter().zip(&vectors).map(|((_, y, _, w, _), v)| Sample { x: &v.entries, y: *y, weight: *w }).collect();
+        let category_model = Linear::train(&samples, categories.len(), dim, &options.sgd);
+        let with_category: Vec<Vec<(u32, f32)>> =
+            docs.iter().zip(&vectors).map(|((_, y, ..), v)| with_category_feature(&v.entries, dim, *y)).collect();
+        let priority_samples: Vec<Sample<'_>> = docs
+            .iter()
+            .zip(&with_category)
+            .filter_map(|((_, _, p, ..), x)| p.map(|p| Sample { x, y: p, weight: 1.0 }))
+            .collect();
+        let priority_model =
+            Linear::train(&priority_samples, PRIORITIES.len(), dim + categories.len(), &options.priority_sgd);
+        Model {
+            data: ModelData {
+                format: FORMAT,
+                options: options.clone(),
+                categories,
+                vocabulary,
+                category_model,
+                priority_model,
+            },
+            stemmers,
+        }
+    }
+
+    /// The category ids this model knows, in policy order.
+    pub fn categories(&self) -> Vec<&str> {
+        self.data.categories.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    /// Whether a category is covered by the policy the model was trained with.
+    pub fn is_covered(&self, category: &str) -> Option<bool> {
+        self.data.categories.iter().find(|c| c.id == category).map(|c| c.covered)
+    }
+
+    /// Suggests category, coverage and priority for a request, with the reasons.
+    pub fn predict(&self, subject: &str, body: &str) -> Suggestion {
+        let raw = extract(&self.stemmers, &self.data.vocabulary.config, subject, body);
+        let x = self.data.vocabulary.transform(&raw);
+        let mut probs = self.data.category_model.scores(&x.entries);
+        softmax(&mut probs);
+        let cats = &self.data.categories;
+        let p_covered: f32 = cats.iter().zip(&probs).filter(|(c, _)| c.covered).map(|(_, p)| p).sum();
+        let covered = 1.0 - p_covered < self.data.options.not_covered_threshold;
+        let mut best = 0;
+        let mut best_p = f32::NEG_INFINITY;
+        for (k, (c, p)) in cats.iter().zip(&probs).enumerate() {
+            if c.covered == covered && *p > best_p {
+                best = k;
+                best_p = *p;
+            }
+        }
+        let Some(category) = cats.get(best) else {
+            return Suggestion::empty();
+        };
+        let dim = self.data.vocabulary.len();
+        let mut pp = self.data.priority_model.scores(&with_category_feature(&x.entries, dim, best));
+        softmax(&mut pp);
+        let mut priority = argmax(&pp);
+        if self.data.options.priority_rules {
+            priority = priority_rules::adjust(&category.id, priority, &raw);
+        }
+        Suggestion {
+            category: category.id.clone(),
+            coverage: if covered { "covered".to_owned() } else { "not_covered".to_owned() },
+            priority: PRIORITIES[priority].to_owned(),
+            confidence: best_p,
+            coverage_confidence: if covered { p_covered } else { 1.0 - p_covered },
+            clause: PolicyClause {
+                section: category.clause.clone(),
+                label: category.label.clone(),
+                text: category.description.clone(),
+            },
+            top_words: self.top_words(&x, best, 6),
+        }
+    }
+
+    /// The readable words whose features pushed most towards `class`.
+    fn top_words(&self, x: &Vector, class: usize, n: usize) -> Vec<String> {
+        let m = &self.data.category_model;
+        let mut by_origin: BTreeMap<&str, f32> = BTreeMap::new();
+        for ((i, v), origin) in x.entries.iter().zip(&x.origins) {
+            let mean: f32 = (0..m.classes).map(|k| m.weight(*i, k)).sum::<f32>() / m.classes.max(1) as f32;
+            let contribution = v * (m.weight(*i, class) - mean);
+            *by_origin.entry(origin.as_str()).or_insert(0.0) += contribution;
+        }
+        let mut ranked: Vec<(&str, f32)> = by_origin.into_iter().filter(|(_, c)| *c > 0.0).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut words: Vec<String> = Vec::new();
+        for (origin, _) in ranked {
+            if words.len() >= n {
+                break;
+            }
+            // A pair or cue phrase already listed makes its single words redundant, and vice versa.
+            if words.iter().any(|w| w.contains(origin) || origin.contains(w.as_str())) {
+                continue;
+            }
+            words.push(origin.to_owned());
+        }
+        words
+    }
+
+    /// The model as JSON bytes, to be stored and read back with [`Model::from_bytes`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.data).unwrap_or_default()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let mut data: ModelData = serde_json::from_slice(bytes).map_err(|e| ModelError(e.to_string()))?;
+        if data.format != FORMAT {
+            return Err(ModelError(format!("format {} (this build reads {FORMAT})", data.format)));
+        }
+        let dim = data.vocabulary.len();
+        let k = data.categories.len();
+        if data.category_model.weights.len() != dim * k
+            || data.priority_model.weights.len() != (dim + k) * PRIORITIES.len()
+            || data.category_model.bias.len() != k
+            || data.priority_model.bias.len() != PRIORITIES.len()
+        {
+            return Err(ModelError("weights do not match the vocabulary".to_owned()));
+        }
+        data.vocabulary.reindex();
+        Ok(Model { data, stemmers: Stemmers::default() })
+    }
+}
+
+fn with_category_feature(x: &[(u32, f32)], dim: usize, category: usize) -> Vec<(u32, f32)> {
+    let mut v = x.to_vec();
+    v.push(((dim + category) as u32, 1.0));
+    v
+}
+
+fn argmax(p: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, v) in p.iter().enumerate() {
+        if *v > p[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+impl Example {
+    /// The labelled corpus bundled with Alcance.
+    pub fn bundled() -> Vec<Example> {
+        Example::parse_jsonl(crate::BUNDLED_CORPUS).unwrap_or_default()
+    }
+}
