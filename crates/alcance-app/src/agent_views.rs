@@ -275,6 +275,12 @@ pub enum Happening {
         file_name: String,
         size_bytes: i64,
     },
+    /// The client's answer to a "not covered" classification ("quote", "hours" or
+    /// "decline"), with the comment they wrote, if any.
+    ClientDecision {
+        choice: String,
+        comment: Option<String>,
+    },
     /// A kind this page does not describe yet.
     Other(EventKind),
 }
@@ -460,6 +466,10 @@ fn happening(event: &TicketEvent, name: &dyn Fn(Id) -> String, policies: &HashMa
             id: after["attachment_id"].as_i64().unwrap_or_default(),
             file_name: after["file_name"].as_str().unwrap_or_default().to_owned(),
             size_bytes: after["size_bytes"].as_i64().unwrap_or_default(),
+        },
+        EventKind::ClientDecision => Happening::ClientDecision {
+            choice: after["choice"].as_str().unwrap_or_default().to_owned(),
+            comment: after["comment"].as_str().map(str::to_owned),
         },
         other => Happening::Other(other),
     }

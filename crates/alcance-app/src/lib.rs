@@ -13,10 +13,12 @@ pub mod demo;
 pub mod directory;
 mod error;
 mod history;
+pub mod not_covered;
 pub mod policies;
 pub mod portal_views;
 pub mod secrets;
 pub mod tickets;
+pub mod triage;
 
 use std::sync::Arc;
 
@@ -35,6 +37,9 @@ pub struct Settings {
     pub brand: Brand,
     /// The address people reach the service at, for links in e-mails (no trailing slash).
     pub public_url: String,
+    /// Classify new tickets automatically when the classifier's confidence in its suggested
+    /// category is at least this (0-1). `None` (the default): agents classify every ticket.
+    pub auto_classify_min_confidence: Option<f64>,
 }
 
 impl Default for Settings {
@@ -44,6 +49,7 @@ impl Default for Settings {
             session_hours: 12,
             brand: Brand::default(),
             public_url: "http://127.0.0.1:8080".into(),
+            auto_classify_min_confidence: None,
         }
     }
 }

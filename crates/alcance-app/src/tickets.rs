@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::directory::org_by_slug;
 use crate::history::Event;
-use crate::{Actor, App, AppError, secrets};
+use crate::{Actor, App, AppError, Settings, secrets};
 
 pub const DEFAULT_PAGE: i64 = 25;
 pub const MAX_PAGE: i64 = 100;
@@ -38,7 +38,10 @@ pub async fn open(app: &App, actor: &Actor, input: OpenTicket, channel: Channel)
     let priority = input.priority.unwrap_or(Priority::Normal);
     let now = app.now();
     let actor = actor.clone();
-    app.store
+    let suggestion = crate::triage::suggest_for_open(&subject, &body, now).await;
+    let pending = suggestion.clone();
+    let ticket = app
+        .store
         .write(move |c| {
             Box::pin(async move {
                 let (organization_id, requester_id) = if actor.is_staff() {
@@ -77,10 +80,12 @@ pub async fn open(app: &App, actor: &Actor, input: OpenTicket, channel: Channel)
                 let ticket = tickets::insert(c, new, now).await?;
                 let after = json!({"status": ticket.status, "priority": ticket.priority, "channel": channel, "coverage": ticket.coverage});
                 Event::new(EventKind::Created).after(after).record(c, ticket.id, Some(actor.id()), now).await?;
+                crate::triage::store_for_new_ticket(c, ticket.id, &pending).await?;
                 Ok(ticket)
             })
         })
-        .await
+        .await?;
+    Ok(crate::triage::after_open(app, ticket, &suggestion).await)
 }
 
 /// Which tickets to list, as the caller asked; narrowed further by what the actor may see.
@@ -215,16 +220,25 @@ pub async fn change(app: &App, actor: &Actor, number: i64, change: TicketChange)
     if staff_only && !actor.is_staff() {
         return Err(AppError::Forbidden);
     }
+    // A client answers a not-covered request through its decision (not_covered.rs), so that
+    // the choice is recorded; a bare status change would skip it.
+    if !actor.is_staff() && current.status == Status::AwaitingDecision && change.status.is_some() {
+        return Err(AppError::Forbidden);
+    }
     let policy = match change.category.is_some() || change.coverage.is_some() {
         true => Some(policy_for(app, current.organization_id).await?),
         false => None,
     };
     let now = app.now();
+    let settings = app.settings.clone();
     app.store
-        .write(move |c| Box::pin(async move { apply_change(c, &actor, number, change, reason, policy, now).await }))
+        .write(move |c| {
+            Box::pin(async move { apply_change(c, &actor, number, change, reason, policy, &settings, now).await })
+        })
         .await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn apply_change(
     c: &mut dyn Conn,
     actor: &Actor,
@@ -232,6 +246,7 @@ async fn apply_change(
     change: TicketChange,
     reason: Option<String>,
     policy: Option<(Id, Arc<Policy>)>,
+    settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<Ticket, AppError> {
     let mut t = visible_ticket(c, actor, number).await?;
@@ -242,6 +257,7 @@ async fn apply_change(
     let unchanged = t.clone();
     if let Some((policy_id, policy)) = &policy {
         classify(c, &mut t, who, change.category, change.coverage, reason.clone(), *policy_id, policy, now).await?;
+        crate::not_covered::after_classification(c, &unchanged, &t, policy, settings, now).await?;
     }
     if let Some(priority) = change.priority.filter(|p| *p != t.priority) {
         Event::change(EventKind::PriorityChanged, t.priority, priority)

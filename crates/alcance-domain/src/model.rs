@@ -154,6 +154,9 @@ crate::string_enum!(
         Replied => "replied",
         NoteAdded => "note_added",
         AttachmentAdded => "attachment_added",
+        /// A client's answer to a "not covered" classification: a quote, prepaid hours, or
+        /// declining (the choice and an optional comment are in `after`).
+        ClientDecision => "client_decision",
     }
 );
 

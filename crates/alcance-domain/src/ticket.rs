@@ -81,10 +81,12 @@ impl Status {
         }
     }
 
-    /// Client contacts may confirm or reopen a resolution, and withdraw an open request.
+    /// Client contacts may confirm or reopen a resolution, withdraw an open request, and
+    /// answer a "not covered" classification by asking for a quote.
     fn contact_can_go_to(self, to: Status) -> bool {
         match (self, to) {
             (Status::Resolved, Status::Open) => true,
+            (Status::AwaitingDecision, Status::QuoteRequested) => true,
             (Status::Closed, _) => false,
             (_, Status::Closed) => true,
             _ => false,
@@ -189,6 +191,29 @@ mod tests {
         assert_eq!(Status::Open.check_transition(Status::Closed, Role::Requester, false), Ok(()));
         assert_eq!(Status::Resolved.check_transition(Status::Open, Role::Manager, false), Ok(()));
         assert_eq!(Status::Resolved.check_transition(Status::Closed, Role::Requester, false), Ok(()));
+    }
+
+    #[test]
+    fn a_contact_answers_a_not_covered_classification() {
+        for role in [Role::Requester, Role::Manager] {
+            assert_eq!(Status::AwaitingDecision.check_transition(Status::QuoteRequested, role, false), Ok(()));
+            // Declining closes the request.
+            assert_eq!(Status::AwaitingDecision.check_transition(Status::Closed, role, false), Ok(()));
+            // Spending hours starts work: that is the agency's move, not the client's.
+            assert_eq!(
+                Status::AwaitingDecision.check_transition(Status::InProgress, role, false),
+                Err(TransitionError::Forbidden)
+            );
+            // A quote is asked for only while a decision is awaited.
+            for from in [Status::New, Status::Open, Status::InProgress, Status::Quoted, Status::Resolved] {
+                assert!(from.check_transition(Status::QuoteRequested, role, false).is_err(), "{from:?}");
+            }
+            assert_eq!(
+                Status::QuoteRequested.check_transition(Status::Quoted, role, false),
+                Err(TransitionError::Forbidden)
+            );
+        }
+        assert_eq!(Status::AwaitingDecision.check_transition(Status::QuoteRequested, Role::Agent, false), Ok(()));
     }
 
     #[test]

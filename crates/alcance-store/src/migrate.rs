@@ -24,6 +24,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_web.sql"),
         postgres: include_str!("../migrations/postgres/0002_web.sql"),
     },
+    Migration {
+        version: 3,
+        sqlite: include_str!("../migrations/sqlite/0003_triage.sql"),
+        postgres: include_str!("../migrations/postgres/0003_triage.sql"),
+    },
 ];
 
 pub(crate) async fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {

@@ -62,6 +62,20 @@ pub fn priority_cues() -> &'static Cues {
     PRIORITY.get_or_init(|| parse("priorities"))
 }
 
+/// Hand-written paraphrases of the policy's clauses (`knowledge.txt`): (category id, text).
+pub fn paraphrases() -> &'static [(String, String)] {
+    static PARAPHRASES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    PARAPHRASES.get_or_init(|| {
+        include_str!("knowledge.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .filter_map(|l| l.split_once(':'))
+            .map(|(id, text)| (id.trim().to_owned(), text.trim().to_owned()))
+            .collect()
+    })
+}
+
 /// Every cue of `cues` found in `padded` (folded words joined by single spaces, with a leading
 /// and trailing space), as (group, phrase).
 pub fn matches<'a>(padded: &str, cues: &'a Cues) -> Vec<(&'a str, &'a str)> {
@@ -100,8 +114,8 @@ mod tests {
     fn cues_match_at_word_starts_only() {
         let text = " el sitio se cayo y esta caido desde la manana ";
         let found = matches(text, category_cues());
-        assert_eq!(category_cues().len(), 12);
-        assert_eq!(priority_cues().len(), 3);
+        assert_eq!(category_cues().iter().filter(|(g, _)| !g.starts_with("x_")).count(), 12);
+        assert_eq!(priority_cues().len(), 4);
         assert!(found.contains(&("server_availability", "se cayo")));
         assert!(found.contains(&("server_availability", "caid")));
         assert!(!contains_at_word_start(" recaida ", "caid"));

@@ -162,4 +162,6 @@ impl PolicyKnowledge {
 }
 
 #[cfg(test)]
+mod experiments;
+#[cfg(test)]
 mod tests;

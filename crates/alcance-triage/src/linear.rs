@@ -80,6 +80,27 @@ impl Linear {
         s
     }
 
+    /// The mean of models of the same shape (the first model's shape wins).
+    pub fn average(models: &[Linear]) -> Self {
+        let Some(first) = models.first() else {
+            return Self { classes: 0, dim: 0, weights: Vec::new(), bias: Vec::new() };
+        };
+        let mut out = first.clone();
+        let n = models.len() as f32;
+        for m in &models[1..] {
+            for (a, b) in out.weights.iter_mut().zip(&m.weights) {
+                *a += b;
+            }
+            for (a, b) in out.bias.iter_mut().zip(&m.bias) {
+                *a += b;
+            }
+        }
+        for w in out.weights.iter_mut().chain(out.bias.iter_mut()) {
+            *w /= n;
+        }
+        out
+    }
+
     pub fn weight(&self, feature: u32, class: usize) -> f32 {
         self.weights[feature as usize * self.classes + class]
     }

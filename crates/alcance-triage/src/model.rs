@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::features::{FeatureConfig, Raw, Vector, Vocabulary, extract};
 use crate::lexicon;
-use crate::linear::{Linear, Sample, SgdConfig, softmax};
+use crate::linear::{Linear, Rng, Sample, SgdConfig, softmax};
 use crate::normalize::Stemmers;
 use crate::{Example, PolicyClause, PolicyKnowledge, Suggestion, priority_rules};
 
@@ -34,24 +34,52 @@ pub struct TrainOptions {
     /// work given away, a wrongly "not covered" one is caught by the agent who confirms).
     #[serde(default = "half")]
     pub not_covered_threshold: f32,
+    /// Add the hand-written paraphrases of the policy (`knowledge.txt`) as training documents.
+    #[serde(default)]
+    pub paraphrase_documents: bool,
+    /// Weight of a not-covered labelled request relative to a covered one.
+    #[serde(default = "one")]
+    pub not_covered_weight: f32,
+    /// Category models trained on seeded subsamples and averaged (1: a single model).
+    #[serde(default = "one_bag")]
+    pub bags: usize,
+    /// Share of a separate covered / not-covered model in the coverage probability (0: none).
+    #[serde(default)]
+    pub coverage_model_share: f32,
+    /// Never suggest a priority that a category's labelled requests never had.
+    #[serde(default)]
+    pub priority_prior: bool,
 }
 
 fn half() -> f32 {
     0.5
 }
 
+fn one() -> f32 {
+    1.0
+}
+
+fn one_bag() -> usize {
+    1
+}
+
 impl Default for TrainOptions {
     fn default() -> Self {
         Self {
             features: FeatureConfig::default(),
-            sgd: SgdConfig::default(),
+            sgd: SgdConfig { l2: 1e-4, ..SgdConfig::default() },
             priority_sgd: SgdConfig { epochs: 20, learning_rate: 0.3, l2: 1e-3, seed: 11, hinge: false, decay: 0.5 },
             policy_documents: true,
             lexicon_documents: true,
             knowledge_weight: 1.0,
             min_df: 2,
             priority_rules: true,
-            not_covered_threshold: 0.4,
+            not_covered_threshold: 0.35,
+            paraphrase_documents: true,
+            not_covered_weight: 1.0,
+            bags: 5,
+            coverage_model_share: 0.0,
+            priority_prior: false,
         }
     }
 }
@@ -62,9 +90,15 @@ impl TrainOptions {
     pub fn baseline() -> Self {
         Self {
             features: FeatureConfig::baseline(),
+            sgd: SgdConfig::default(),
+            not_covered_threshold: 0.4,
             policy_documents: false,
             lexicon_documents: false,
             priority_rules: false,
+            paraphrase_documents: false,
+            not_covered_weight: 1.0,
+            bags: 1,
+            coverage_model_share: 0.0,
             ..Self::default()
         }
     }
@@ -87,6 +121,13 @@ struct ModelData {
     vocabulary: Vocabulary,
     category_model: Linear,
     priority_model: Linear,
+    /// Two classes: covered, not covered (when `coverage_model_share` > 0).
+    #[serde(default)]
+    coverage_model: Option<Linear>,
+    /// Per category, the priorities its labelled requests were given (a category seen at least
+    /// 8 times never gets a priority it never had: a "how do I" is never critical).
+    #[serde(default)]
+    priority_seen: Vec<Vec<bool>>,
 }
 
 /// A trained classifier. Build one with [`Model::train`]; store it with [`Model::to_bytes`].
@@ -134,21 +175,26 @@ impl Model {
         for e in examples {
             let Some(y) = class_of(&e.category) else { continue };
             let p = PRIORITIES.iter().position(|p| *p == e.priority);
-            docs.push((extract(&stemmers, &options.features, &e.subject, &e.body), y, p, 1.0, false));
+            let w = if categories[y].covered { 1.0 } else { options.not_covered_weight };
+            docs.push((extract(&stemmers, &options.features, &e.subject, &e.body), y, p, w, false));
         }
+        let kw = options.knowledge_weight;
         for (y, c) in knowledge.categories.iter().enumerate() {
+            let mut texts = Vec::new();
             if options.policy_documents {
-                let mut texts = vec![format!("{}. {}", c.label, c.description)];
+                texts.push(format!("{}. {}", c.label, c.description));
                 texts.extend(c.examples.iter().cloned());
-                for t in texts {
-                    docs.push((extract(&stemmers, &options.features, "", &t), y, None, options.knowledge_weight, true));
-                }
             }
             if options.lexicon_documents
                 && let Some((_, cues)) = lexicon::category_cues().iter().find(|(id, _)| *id == c.id)
             {
-                let text = cues.join(". ");
-                docs.push((extract(&stemmers, &options.features, "", &text), y, None, options.knowledge_weight, true));
+                texts.push(cues.join(". "));
+            }
+            if options.paraphrase_documents {
+                texts.extend(lexicon::paraphrases().iter().filter(|(id, _)| *id == c.id).map(|(_, t)| t.clone()));
+            }
+            for t in texts {
+                docs.push((extract(&stemmers, &options.features, "", &t), y, None, kw, true));
             }
         }
         let fit_input: Vec<(Raw, bool)> =
@@ -158,13 +204,34 @@ impl Model {
         let dim = vocabulary.len();
         let samples: Vec<Sample<'_>> =
             docs.iter().zip(&vectors).map(|((_, y, _, w, _), v)| Sample { x: &v.entries, y: *y, weight: *w }).collect();
-        let category_model = Linear::train(&samples, categories.len(), dim, &options.sgd);
+        let always: Vec<bool> = docs.iter().map(|d| d.4).collect();
+        let category_model = train_bagged(&samples, &always, categories.len(), dim, &options.sgd, options.bags);
+        let coverage_model = (options.coverage_model_share > 0.0).then(|| {
+            let binary: Vec<Sample<'_>> = samples
+                .iter()
+                .map(|s| Sample { x: s.x, y: usize::from(!categories[s.y].covered), weight: s.weight })
+                .collect();
+            train_bagged(&binary, &always, 2, dim, &options.sgd, options.bags)
+        });
         let with_category: Vec<Vec<(u32, f32)>> =
             docs.iter().zip(&vectors).map(|((_, y, ..), v)| with_category_feature(&v.entries, dim, *y)).collect();
         let priority_samples: Vec<Sample<'_>> = docs
             .iter()
             .zip(&with_category)
             .filter_map(|((_, _, p, ..), x)| p.map(|p| Sample { x, y: p, weight: 1.0 }))
+            .collect();
+        let mut counts = vec![[0usize; PRIORITIES.len()]; categories.len()];
+        for (_, y, p, ..) in &docs {
+            if let Some(p) = p {
+                counts[*y][*p] += 1;
+            }
+        }
+        let priority_seen: Vec<Vec<bool>> = counts
+            .iter()
+            .map(|c| {
+                let enough = c.iter().sum::<usize>() >= 8 && options.priority_prior;
+                c.iter().map(|n| *n > 0 || !enough).collect()
+            })
             .collect();
         let priority_model =
             Linear::train(&priority_samples, PRIORITIES.len(), dim + categories.len(), &options.priority_sgd);
@@ -176,6 +243,8 @@ impl Model {
                 vocabulary,
                 category_model,
                 priority_model,
+                coverage_model,
+                priority_seen,
             },
             stemmers,
         }
@@ -198,7 +267,13 @@ impl Model {
         let mut probs = self.data.category_model.scores(&x.entries);
         softmax(&mut probs);
         let cats = &self.data.categories;
-        let p_covered: f32 = cats.iter().zip(&probs).filter(|(c, _)| c.covered).map(|(_, p)| p).sum();
+        let mut p_covered: f32 = cats.iter().zip(&probs).filter(|(c, _)| c.covered).map(|(_, p)| p).sum();
+        if let Some(m) = &self.data.coverage_model {
+            let mut pc = m.scores(&x.entries);
+            softmax(&mut pc);
+            let share = self.data.options.coverage_model_share;
+            p_covered = (1.0 - share) * p_covered + share * pc[0];
+        }
         let covered = 1.0 - p_covered < self.data.options.not_covered_threshold;
         let mut best = 0;
         let mut best_p = f32::NEG_INFINITY;
@@ -214,6 +289,13 @@ impl Model {
         let dim = self.data.vocabulary.len();
         let mut pp = self.data.priority_model.scores(&with_category_feature(&x.entries, dim, best));
         softmax(&mut pp);
+        if let Some(seen) = self.data.priority_seen.get(best) {
+            for (p, ok) in pp.iter_mut().zip(seen) {
+                if !ok {
+                    *p = 0.0;
+                }
+            }
+        }
         let mut priority = argmax(&pp);
         if self.data.options.priority_rules {
             priority = priority_rules::adjust(&category.id, priority, &raw);
@@ -274,12 +356,41 @@ impl Model {
             || data.priority_model.weights.len() != (dim + k) * PRIORITIES.len()
             || data.category_model.bias.len() != k
             || data.priority_model.bias.len() != PRIORITIES.len()
+            || data.coverage_model.as_ref().is_some_and(|m| m.weights.len() != dim * 2 || m.bias.len() != 2)
         {
             return Err(ModelError("weights do not match the vocabulary".to_owned()));
         }
         data.vocabulary.reindex();
         Ok(Model { data, stemmers: Stemmers::default() })
     }
+}
+
+/// Trains `bags` models on seeded subsamples (each labelled request kept with probability 0.8;
+/// knowledge documents always) and averages their weights: still one linear model to predict.
+fn train_bagged(
+    samples: &[Sample<'_>],
+    always: &[bool],
+    classes: usize,
+    dim: usize,
+    sgd: &SgdConfig,
+    bags: usize,
+) -> Linear {
+    if bags <= 1 {
+        return Linear::train(samples, classes, dim, sgd);
+    }
+    let mut models = Vec::with_capacity(bags);
+    for b in 0..bags {
+        let seed = sgd.seed.wrapping_add(1000 * b as u64);
+        let mut rng = Rng::new(seed ^ 0x5bd1_e995);
+        let subset: Vec<Sample<'_>> = samples
+            .iter()
+            .zip(always)
+            .filter(|(_, keep)| rng.next() % 10 < 8 || **keep)
+            .map(|(s, _)| Sample { x: s.x, y: s.y, weight: s.weight })
+            .collect();
+        models.push(Linear::train(&subset, classes, dim, &SgdConfig { seed, ..sgd.clone() }));
+    }
+    Linear::average(&models)
 }
 
 fn with_category_feature(x: &[(u32, f32)], dim: usize, category: usize) -> Vec<(u32, f32)> {

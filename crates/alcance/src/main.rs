@@ -110,6 +110,10 @@ struct ServeOptions {
     /// (default: http:// plus --addr).
     #[arg(long, env = "ALCANCE_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Classify new requests automatically when the classifier is at least this confident
+    /// (0-1, e.g. 0.9). Off by default: agents classify every request.
+    #[arg(long, env = "ALCANCE_AUTO_CLASSIFY_ABOVE", value_name = "CONFIDENCE", value_parser = confidence)]
+    auto_classify_above: Option<f64>,
 }
 
 /// The brand from the options, refusing a colour or logo that cannot be used.
@@ -302,6 +306,14 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
+/// A confidence between 0 and 1.
+fn confidence(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{text}` is not a confidence between 0 and 1 (e.g. 0.9)")),
+    }
+}
+
 fn print_demo(summary: &alcance_app::demo::DemoSummary) {
     println!("Demo data loaded: {} tickets.", summary.tickets);
     println!("Sign in with password `{}` as:", summary.password);
@@ -316,8 +328,11 @@ async fn serve(db: &DbOptions, options: ServeOptions) -> anyhow::Result<()> {
         max_attachment_bytes: options.max_attachment_mb.saturating_mul(1024 * 1024),
         brand: brand(&options)?,
         public_url: options.public_url.clone().unwrap_or_else(|| format!("http://{}", options.addr)),
+        auto_classify_min_confidence: options.auto_classify_above,
         ..Settings::default()
     };
+    // Train the triage classifier in the background, so the first request does not wait.
+    tokio::spawn(alcance_app::triage::warm_up());
     let listener = tokio::net::TcpListener::bind(options.addr).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => anyhow!(
             "cannot listen on {}: the address is already in use (is another alcance running? pick another with --addr)",

@@ -9,6 +9,7 @@ pub mod events;
 pub mod organizations;
 pub mod policies;
 pub mod sessions;
+pub mod suggestions;
 pub mod tickets;
 pub mod tokens;
 pub mod users;

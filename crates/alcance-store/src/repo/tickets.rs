@@ -143,11 +143,21 @@ pub enum TicketSort {
     LeastRecentlyUpdated,
     /// Critical first.
     Priority,
+    /// The classifier's most confident suggestion first (tickets without one last).
+    Suggested,
 }
 
 /// A page of tickets, newest first.
 pub async fn list(conn: &mut dyn Conn, f: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
-    let mut q = SqlBuilder::new(concat!("SELECT ", columns!(), " FROM tickets WHERE 1 = 1"));
+    let mut q = SqlBuilder::new(concat!("SELECT ", columns!(), " FROM tickets"));
+    if f.sort == TicketSort::Suggested {
+        // Renamed so the ticket's own columns stay unambiguous for the filters below.
+        q.push(concat!(
+            " LEFT JOIN (SELECT ticket_id AS suggested_ticket_id, confidence AS suggested_confidence",
+            " FROM ticket_suggestions) suggested ON suggested.suggested_ticket_id = tickets.id"
+        ));
+    }
+    q.push(" WHERE 1 = 1");
     if let Some(org) = f.organization_id {
         q.push(" AND organization_id = ").bind(org);
     }
@@ -212,6 +222,7 @@ pub async fn list(conn: &mut dyn Conn, f: &TicketFilter) -> Result<Vec<Ticket>, 
         TicketSort::Priority => {
             " ORDER BY CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, number DESC"
         }
+        TicketSort::Suggested => " ORDER BY suggested_confidence IS NULL, suggested_confidence DESC, number DESC",
     });
     q.push(" LIMIT ").bind(f.limit);
     if f.offset > 0 {

@@ -10,5 +10,6 @@ mod concurrency;
 mod durability;
 mod repos;
 mod schema;
+mod suggestions;
 mod tickets;
 mod transactions;

@@ -66,6 +66,11 @@ agent-event-classified = { $actor } classified the ticket as “{ $category }”
 agent-event-override = { $actor } changed the coverage from “{ $from }” to “{ $to }”, against what the policy says.
 agent-event-attachment = { $actor } attached { $file } ({ $size }).
 agent-event-other = { $actor } recorded a change ({ $kind }).
+agent-event-decision = The client chose: { $choice }.
+agent-event-decision-comment = The client chose: { $choice }. Comment: "{ $comment }"
+agent-decision-quote = a quote
+agent-decision-hours = use hours from their package (confirm the hour balance)
+agent-decision-decline = not to go on
 
 ## At a glance
 agent-glance = At a glance
@@ -152,3 +157,16 @@ agent-msg-attached = Files attached.
 
 ## Other agents on the ticket
 agent-viewers = Also viewing this ticket: { $names }
+
+## The classifier's suggestion
+agent-col-suggestion = Suggestion
+agent-suggestion-confidence-of = Confidence: { $percent }
+agent-suggestion-none = No suggestion
+agent-suggestion-title = Suggestion
+agent-suggestion-confidence = Confidence
+agent-suggestion-percent = { $percent }%
+agent-suggestion-clause = Policy clause
+agent-suggestion-clause-value = Section { $section }: { $label }
+agent-suggestion-words = Words that weighed most
+agent-suggestion-accept = Accept suggestion
+agent-suggestion-correct = Classify differently

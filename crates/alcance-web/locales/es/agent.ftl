@@ -66,6 +66,11 @@ agent-event-classified = { $actor } clasificó el caso como «{ $category }» ({
 agent-event-override = { $actor } cambió la cobertura de «{ $from }» a «{ $to }», distinta de la que indica la política.
 agent-event-attachment = { $actor } adjuntó { $file } ({ $size }).
 agent-event-other = { $actor } registró un cambio ({ $kind }).
+agent-event-decision = El cliente eligió: { $choice }.
+agent-event-decision-comment = El cliente eligió: { $choice }. Comentario: «{ $comment }»
+agent-decision-quote = cotización
+agent-decision-hours = usar horas de su paquete (confirmar el saldo de horas)
+agent-decision-decline = no continuar
 
 ## De un vistazo
 agent-glance = De un vistazo
@@ -152,3 +157,16 @@ agent-msg-attached = Archivos adjuntados.
 
 ## Otros agentes en el caso
 agent-viewers = También está viendo este caso: { $names }
+
+## Sugerencia del clasificador
+agent-col-suggestion = Sugerencia
+agent-suggestion-confidence-of = Confianza: { $percent }
+agent-suggestion-none = Sin sugerencia
+agent-suggestion-title = Sugerencia
+agent-suggestion-confidence = Confianza
+agent-suggestion-percent = { $percent } %
+agent-suggestion-clause = Cláusula de la política
+agent-suggestion-clause-value = Sección { $section }: { $label }
+agent-suggestion-words = Palabras que más pesaron
+agent-suggestion-accept = Aceptar sugerencia
+agent-suggestion-correct = Clasificar de otra forma

@@ -147,6 +147,53 @@ pub struct TicketDetailOut {
     pub attachments: Vec<AttachmentOut>,
     /// The history, oldest first; internal events only for staff.
     pub events: Vec<EventOut>,
+    /// What the classifier suggested when the request was opened (staff only; null for
+    /// client contacts and for requests opened before the classifier).
+    pub suggestion: Option<SuggestionOut>,
+}
+
+/// The classifier's suggestion for a request, with the reasons a person can check.
+#[derive(Serialize, ToSchema)]
+pub struct SuggestionOut {
+    /// A category id of the scope policy.
+    pub category: String,
+    /// `covered` or `not_covered`: the category's coverage under the policy.
+    pub coverage: String,
+    /// `critical`, `high`, `normal` or `low`.
+    pub priority: String,
+    /// Probability of the suggested category, 0 to 1.
+    pub confidence: f64,
+    /// Probability of the suggested coverage, 0 to 1.
+    pub coverage_confidence: f64,
+    /// The section of the policy behind the category, e.g. "1.1".
+    pub clause: String,
+    /// The words of the request that weighed most towards the category.
+    pub top_words: Vec<String>,
+    pub model_version: String,
+    pub created_at: DateTime<Utc>,
+    /// When an agent accepted it as it was.
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// True when an agent classified differently, false when an agent confirmed it, null
+    /// while nobody decided.
+    pub corrected: Option<bool>,
+}
+
+impl From<alcance_app::triage::TicketSuggestion> for SuggestionOut {
+    fn from(s: alcance_app::triage::TicketSuggestion) -> Self {
+        Self {
+            category: s.category,
+            coverage: s.coverage,
+            priority: s.priority,
+            confidence: s.confidence as f64 / 1000.0,
+            coverage_confidence: s.coverage_confidence as f64 / 1000.0,
+            clause: s.clause,
+            top_words: s.top_words,
+            model_version: s.model_version,
+            created_at: s.created_at,
+            accepted_at: s.accepted_at,
+            corrected: s.corrected,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]

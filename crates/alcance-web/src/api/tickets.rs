@@ -1,7 +1,7 @@
 //! /api/v1/tickets: open, list, read, change, reply or note, attach, download.
 
-use alcance_app::App;
 use alcance_app::tickets::{self, NewUpload, OpenTicket, TicketChange, TicketQuery};
+use alcance_app::{App, triage};
 use alcance_domain::FieldError;
 use alcance_domain::ticket::{Channel, Coverage, Priority, Status};
 use axum::Json;
@@ -25,6 +25,7 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<App> {
         .routes(routes!(list_tickets, create_ticket))
         .routes(routes!(get_ticket, update_ticket))
         .routes(routes!(add_comment))
+        .routes(routes!(accept_suggestion))
         .merge(
             OpenApiRouter::new().routes(routes!(upload_attachment)).layer(DefaultBodyLimit::max(max_attachment_bytes)),
         )
@@ -137,12 +138,28 @@ async fn get_ticket(
     Path(number): Path<String>,
 ) -> Result<Json<TicketDetailOut>, Problem> {
     let detail = tickets::get(&app, &caller.actor, id_param(&number)?).await?;
+    let suggestion = triage::for_ticket(&app, &caller.actor, &detail.ticket).await?;
     Ok(Json(TicketDetailOut {
         ticket: detail.ticket.into(),
         comments: detail.comments.into_iter().map(Into::into).collect(),
         attachments: detail.attachments.into_iter().map(Into::into).collect(),
         events: detail.events.into_iter().map(Into::into).collect(),
+        suggestion: suggestion.map(Into::into),
     }))
+}
+
+/// Accept the classifier's suggestion in one step (staff): the suggested category (coverage
+/// follows the policy) and priority, recorded in the history like any classification.
+#[utoipa::path(post, path = "/api/v1/tickets/{number}/accept-suggestion", tag = "tickets", params(("number" = i64, Path)),
+    responses((status = 200, body = TicketOut), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)),
+    security(("bearer" = [])))]
+async fn accept_suggestion(
+    State(app): State<App>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> Result<Json<TicketOut>, Problem> {
+    let ticket = triage::accept_suggestion(&app, &caller.actor, id_param(&number)?).await?;
+    Ok(Json(ticket.into()))
 }
 
 /// Distinguishes an absent field (unchanged) from an explicit null (cleared).
@@ -185,7 +202,7 @@ async fn update_ticket(
         coverage: input.coverage,
         reason: input.reason,
     };
-    let ticket = tickets::change(&app, &caller.actor, id_param(&number)?, change).await?;
+    let ticket = triage::change(&app, &caller.actor, id_param(&number)?, change).await?;
     Ok(Json(ticket.into()))
 }
 

@@ -22,6 +22,7 @@ pub fn router() -> Router<App> {
         .route("/agent/tickets/{number}", get(ticket::page))
         .route("/agent/tickets/{number}/viewers", get(actions::viewers))
         .route("/agent/tickets/{number}/classify", post(actions::classify))
+        .route("/agent/tickets/{number}/accept-suggestion", post(actions::accept_suggestion))
         .route("/agent/tickets/{number}/assign", post(actions::assign))
         .route("/agent/tickets/{number}/status", post(actions::status))
         .route("/agent/tickets/{number}/priority", post(actions::priority))

@@ -31,6 +31,7 @@ pub fn router() -> Router<App> {
         .route("/portal/tickets/{number}/reply", post(request::reply).layer(DefaultBodyLimit::disable()))
         .route("/portal/tickets/{number}/close", post(request::close))
         .route("/portal/tickets/{number}/reopen", post(request::reopen))
+        .route("/portal/tickets/{number}/decision", post(request::decide))
         .route("/portal/alcance", get(scope::page))
 }
 

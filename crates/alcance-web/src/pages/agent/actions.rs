@@ -3,7 +3,7 @@
 //! form), the reply/note form with attachments, and the "also viewing" fragment.
 
 use alcance_app::tickets::{self, NewUpload, TicketChange};
-use alcance_app::{Actor, App, AppError, account};
+use alcance_app::{Actor, App, AppError, account, triage};
 use alcance_domain::ticket::{Coverage, Priority, Status, TransitionError};
 use alcance_domain::{FieldErrorCode, validate};
 use askama::Template;
@@ -102,6 +102,8 @@ async fn change_ticket(
         return e.into_response();
     }
     let result = match change(&actor) {
+        // Classifications go through triage, which notes whether the suggestion was followed.
+        Ok(change) if action == Action::Classify => triage::change(app, &actor, number, change).await,
         Ok(change) => tickets::change(app, &actor, number, change).await,
         Err(e) => Err(e),
     };
@@ -144,6 +146,30 @@ pub(super) async fn classify(
         })
     })
     .await
+}
+
+#[derive(Deserialize)]
+pub(super) struct AcceptForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// "Aceptar sugerencia": the classifier's category and priority in one step.
+pub(super) async fn accept_suggestion(
+    State(app): State<App>,
+    page: SignedIn,
+    Path(number): Path<String>,
+    Form(form): Form<AcceptForm>,
+) -> Response {
+    let (ctx, actor, number) = match staff_ticket(page, &number) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if let Err(e) = check_csrf(&ctx, &form.csrf_token) {
+        return e.into_response();
+    }
+    let result = triage::accept_suggestion(&app, &actor, number).await;
+    after_change(&app, ctx, &actor, number, Action::Classify, result, Kept::default()).await
 }
 
 #[derive(Deserialize)]

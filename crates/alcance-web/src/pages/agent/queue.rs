@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use alcance_app::App;
 use alcance_app::agent_views::{self, QueueFilters, SavedView, StatusFilter};
 use alcance_app::tickets::TicketSort;
+use alcance_app::{App, triage};
 use alcance_domain::ticket::{Coverage, Priority, Status};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -47,12 +47,16 @@ struct QueueState {
     page: i64,
 }
 
-const SORTS: [(&str, TicketSort); 4] = [
+const SORTS: [(&str, TicketSort); 5] = [
     ("newest", TicketSort::Newest),
     ("oldest", TicketSort::Oldest),
     ("updated", TicketSort::RecentlyUpdated),
     ("priority", TicketSort::Priority),
+    ("suggested", TicketSort::Suggested),
 ];
+
+/// The triage view lists the classifier's most confident suggestions first.
+const SUGGESTED: (&str, TicketSort) = ("suggested", TicketSort::Suggested);
 
 impl QueueState {
     fn from_query(q: QueueQuery) -> (QueueState, QueueFilters) {
@@ -74,8 +78,9 @@ impl QueueState {
             .filter(|s| matches!(*s, "me" | "none") || s.parse::<i64>().is_ok_and(|id| id > 0))
             .map(str::to_owned);
         let text = given(q.q.as_deref()).map(|t| t.chars().take(200).collect::<String>());
+        let default_sort = if view == SavedView::Unclassified { SUGGESTED } else { SORTS[0] };
         let (sort_key, sort) =
-            given(q.sort.as_deref()).and_then(|s| SORTS.iter().find(|(k, _)| *k == s).copied()).unwrap_or(SORTS[0]);
+            given(q.sort.as_deref()).and_then(|s| SORTS.iter().find(|(k, _)| *k == s).copied()).unwrap_or(default_sort);
         let page = given(q.page.as_deref())
             .and_then(|p| p.parse::<i64>().ok())
             .unwrap_or(1)
@@ -161,6 +166,11 @@ struct ViewTab {
     current: bool,
 }
 
+struct RowSuggestion {
+    category: String,
+    confidence: String,
+}
+
 struct Row {
     number: i64,
     subject: String,
@@ -173,6 +183,8 @@ struct Row {
     priority: &'static str,
     priority_label: String,
     category: Option<String>,
+    /// The classifier's suggested category and its confidence (the triage view).
+    suggestion: Option<RowSuggestion>,
     assignee: Option<String>,
     updated_iso: String,
     updated_ago: String,
@@ -203,6 +215,8 @@ struct QueuePage {
     sort_number: SortHead,
     sort_priority: SortHead,
     sort_activity: SortHead,
+    /// Whether the category column shows the classifier's suggestion (the triage view).
+    show_suggestion: bool,
     rows: Vec<Row>,
     page: i64,
     prev_href: Option<String>,
@@ -232,13 +246,28 @@ pub(super) async fn page(
         Coverage::ALL.iter().map(|c| (*c, ctx.coverage_label(c))).collect();
     let priority_labels: HashMap<Priority, String> =
         Priority::ALL.iter().map(|p| (*p, ctx.priority_label(p))).collect();
+    let show_suggestion = state.view == SavedView::Unclassified;
+    let suggestions = if show_suggestion {
+        let ids = queue.rows.iter().map(|r| r.ticket.id).collect();
+        match triage::for_tickets(&app, &actor, ids).await {
+            Ok(found) => found,
+            Err(e) => return PageError::from_app(ctx, e).into_response(),
+        }
+    } else {
+        HashMap::new()
+    };
 
     let rows = queue
         .rows
         .into_iter()
         .map(|r| {
             let t = r.ticket;
+            let suggestion = suggestions.get(&t.id).map(|s| RowSuggestion {
+                category: agent_views::category_label(&queue.policy, &s.category, lang),
+                confidence: ctx.t1("agent-suggestion-percent", "percent", (s.confidence + 5) / 10),
+            });
             Row {
+                suggestion,
                 number: t.number,
                 status: t.status.as_str(),
                 status_label: label(&status_labels, &t.status),
@@ -319,6 +348,7 @@ pub(super) async fn page(
         sort_number,
         sort_priority,
         sort_activity,
+        show_suggestion,
         rows,
         page: state.page,
         prev_href: (state.page > 1).then(|| state.with_page(state.page - 1)),

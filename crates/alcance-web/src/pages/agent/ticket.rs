@@ -3,9 +3,11 @@
 //! handlers are in `actions.rs`).
 
 use alcance_app::agent_views::{self, Happening, TicketView, TimelineItem};
+use alcance_app::triage::{self, TicketSuggestion};
 use alcance_app::{Actor, App, account};
 use alcance_domain::Role;
 use alcance_domain::model::AssetKind;
+use alcance_domain::policy::Policy;
 use alcance_domain::ticket::{Coverage, Priority, Status};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -143,6 +145,19 @@ struct ContractGlance {
     rate: String,
 }
 
+/// The classifier's suggestion, shown while the ticket is unclassified.
+struct SuggestionPanel {
+    category: String,
+    coverage: &'static str,
+    coverage_label: String,
+    priority: &'static str,
+    priority_label: String,
+    confidence: String,
+    clause: String,
+    clause_text: Option<String>,
+    top_words: Vec<String>,
+}
+
 struct AssetGlance {
     name: String,
     kind: String,
@@ -167,6 +182,7 @@ struct TicketPage {
     entries: Vec<Entry>,
     viewers: Option<String>,
     glance: Glance,
+    suggestion: Option<SuggestionPanel>,
     covered: Vec<Choice>,
     not_covered: Vec<Choice>,
     category_chosen: bool,
@@ -261,9 +277,46 @@ pub(super) async fn show(
             None
         }
     };
+    let suggestion = match triage::for_ticket(app, actor, &view.ticket).await {
+        Ok(found) => {
+            found.filter(|_| view.ticket.coverage == Coverage::Pending && view.ticket.status != Status::Closed)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the ticket's suggestion");
+            None
+        }
+    };
+    let panel = suggestion.map(|s| suggestion_panel(&ctx, &view.policy, s));
     let status = if failure.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let page = build(app, ctx, view, kept, failure, notice, viewers);
+    let mut page = build(app, ctx, view, kept, failure, notice, viewers);
+    page.suggestion = panel;
     (status, render(&page)).into_response()
+}
+
+/// The suggestion in the page's language: labels from the policy the ticket would be
+/// classified under, the confidence as a percentage, the clause and the words.
+fn suggestion_panel(ctx: &PageCtx, policy: &Policy, s: TicketSuggestion) -> SuggestionPanel {
+    let lang = ctx.lang_code();
+    let category = policy.category(&s.category);
+    let coverage = category
+        .map(|c| c.coverage)
+        .unwrap_or_else(|| if s.coverage == "not_covered" { Coverage::NotCovered } else { Coverage::Covered });
+    let priority = Priority::parse("priority", &s.priority).unwrap_or(Priority::Normal);
+    let section = category.map_or(s.clause.clone(), |c| c.clause.clone());
+    SuggestionPanel {
+        category: agent_views::category_label(policy, &s.category, lang),
+        coverage: coverage.as_str(),
+        coverage_label: ctx.coverage_label(&coverage),
+        priority: priority.as_str(),
+        priority_label: ctx.priority_label(&priority),
+        confidence: ctx.t1("agent-suggestion-percent", "percent", ((s.confidence + 5) / 10).to_string()),
+        clause: ctx.lang.text(
+            "agent-suggestion-clause-value",
+            &[("section", section), ("label", agent_views::category_label(policy, &s.category, lang))],
+        ),
+        clause_text: category.map(|c| c.description.get(lang).to_owned()),
+        top_words: s.top_words,
+    }
 }
 
 pub(super) fn viewers_text(ctx: &PageCtx, names: &[String]) -> Option<String> {
@@ -402,6 +455,7 @@ fn build(
         entries,
         viewers,
         glance,
+        suggestion: None,
         covered: group(Coverage::Covered),
         not_covered: group(Coverage::NotCovered),
         category_chosen: !category.is_empty(),
@@ -519,6 +573,21 @@ fn describe(ctx: &PageCtx, actor: &str, what: &Happening) -> (String, Option<Dow
                 label: ctx.t1("agent-download", "file", file_name),
             };
             (text, (*id > 0).then_some(link))
+        }
+        Happening::ClientDecision { choice, comment } => {
+            let choice = ctx.t(match choice.as_str() {
+                "quote" => "agent-decision-quote",
+                "hours" => "agent-decision-hours",
+                "decline" => "agent-decision-decline",
+                _ => "agent-unknown",
+            });
+            let text = match comment {
+                Some(comment) => {
+                    say("agent-event-decision-comment", vec![("choice", choice), ("comment", comment.clone())])
+                }
+                None => say("agent-event-decision", vec![("choice", choice)]),
+            };
+            (text, None)
         }
         Happening::Other(kind) => (say("agent-event-other", vec![("kind", kind.as_str().to_owned())]), None),
     }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use alcance_app::not_covered::{self, Choice};
 use alcance_app::portal_views::{self, Person, RequestView};
 use alcance_app::tickets::{self, TicketChange};
 use alcance_app::{App, AppError};
@@ -66,6 +67,32 @@ struct NotCovered {
     description: String,
     hour_packages: bool,
     procedure: String,
+    /// The request waits for the client's decision and the form is offered.
+    can_decide: bool,
+    /// The client's latest decision since the request was classified.
+    decision: Option<Decision>,
+}
+
+/// A decision the client recorded, as the box shows it.
+struct Decision {
+    /// "quote", "hours" or "decline".
+    choice: &'static str,
+    /// The option as the form names it.
+    label: String,
+    /// What happens next, in a sentence.
+    next: String,
+    moment: Moment,
+}
+
+impl Decision {
+    fn new(ctx: &PageCtx, choice: &'static str, moment: Moment) -> Self {
+        let (label, next) = match choice {
+            "quote" => ("portal-decision-quote", "portal-decision-next-quote"),
+            "hours" => ("portal-decision-hours", "portal-decision-next-hours"),
+            _ => ("portal-decision-decline", "portal-decision-next-decline"),
+        };
+        Decision { choice, label: ctx.t(label), next: ctx.t(next), moment }
+    }
 }
 
 /// What the person typed in the reply form, when it is shown again.
@@ -78,6 +105,11 @@ struct ReplyState {
     preview: Option<String>,
     reopen_body: String,
     reopen_error: Option<String>,
+    /// The decision form: the choice and comment as sent, and what was wrong with them.
+    decision_choice: String,
+    decision_comment: String,
+    decision_error: Option<String>,
+    decision_comment_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -129,6 +161,9 @@ fn notice(ctx: &PageCtx, number: i64, msg: Option<&str>) -> Option<(&'static str
         "reply_files_failed" => warn("portal-msg-reply-files-failed"),
         "closed" => ok("portal-msg-closed"),
         "reopened" => ok("portal-msg-reopened"),
+        "decided_quote" => ok("portal-msg-decided-quote"),
+        "decided_hours" => ok("portal-msg-decided-hours"),
+        "decided_decline" => ok("portal-msg-decided-decline"),
         "not_allowed" => warn("portal-msg-not-allowed"),
         "already_closed" => warn("portal-msg-already-closed"),
         _ => None,
@@ -182,8 +217,27 @@ fn event_text(
             let cov = after.get("coverage").and_then(coverage).unwrap_or_default();
             Some(ctx.lang.text("portal-event-classified", &[("category", label), ("coverage", cov)]))
         }
+        EventKind::ClientDecision => {
+            let choice = after.get("choice").and_then(Value::as_str).and_then(|c| Choice::parse("choice", c).ok())?;
+            Some(ctx.t(match choice {
+                Choice::Quote => "portal-event-decision-quote",
+                Choice::Hours => "portal-event-decision-hours",
+                Choice::Decline => "portal-event-decision-decline",
+            }))
+        }
         EventKind::AssigneeChanged | EventKind::Replied | EventKind::NoteAdded | EventKind::AttachmentAdded => None,
     }
+}
+
+/// The client's latest decision after the latest classification (a new classification asks
+/// again), as its choice and moment.
+fn latest_decision(events: &[TicketEvent]) -> Option<(&'static str, DateTime<Utc>)> {
+    let since = events.iter().rposition(|e| e.kind == EventKind::Classified).unwrap_or(0);
+    events[since..].iter().rev().filter(|e| e.kind == EventKind::ClientDecision).find_map(|e| {
+        let after = json(e.after.as_deref());
+        let choice = Choice::parse("choice", after.get("choice")?.as_str()?).ok()?;
+        Some((choice.as_str(), e.created_at))
+    })
 }
 
 fn timeline(ctx: &PageCtx, clock: &Clock, view: &RequestView) -> Vec<Item> {
@@ -245,6 +299,9 @@ async fn build(
             description: category.description.get(lang).to_owned(),
             hour_packages: category.hour_packages,
             procedure: policy.out_of_scope_procedure.get(lang).to_owned(),
+            can_decide: t.status == Status::AwaitingDecision,
+            decision: latest_decision(&view.detail.events)
+                .map(|(choice, at)| Decision::new(ctx, choice, clock.moment(at))),
         }),
         _ => None,
     };
@@ -430,4 +487,53 @@ async fn before_reopening(app: &App, page: &SignedIn, number: i64, note: String)
         });
     }
     None
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    choice: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// POST /portal/tickets/{number}/decision: the client's answer to a "not covered"
+/// classification (a quote, prepaid hours, or not going on), with an optional comment.
+pub async fn decide(
+    State(app): State<App>,
+    page: SignedIn,
+    Path(raw): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    if let Some(to_agent) = staff_elsewhere(&page) {
+        return to_agent;
+    }
+    if let Err(e) = check_csrf(&page.ctx, &form.csrf_token) {
+        return e.into_response();
+    }
+    let Some(number) = parse_number(&raw) else { return PageError::NotFound(page.ctx).into_response() };
+    let ctx = &page.ctx;
+    let mut state = ReplyState {
+        decision_choice: form.choice.clone(),
+        decision_comment: form.comment.clone(),
+        ..ReplyState::default()
+    };
+    let Ok(choice) = Choice::parse("choice", &form.choice) else {
+        state.decision_error = Some(ctx.t("portal-decision-choose"));
+        return again(&app, &page, number, state, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    match not_covered::record_client_decision(&app, &page.actor, number, choice, Some(&form.comment)).await {
+        Ok(_) => to_request(number, &format!("decided_{}", choice.as_str())),
+        Err(AppError::Invalid(f)) => {
+            if f.field == "comment" {
+                state.decision_comment_error = Some(ctx.t("portal-decision-comment-too-long"));
+            } else {
+                state.decision_error = Some(ctx.t("portal-decision-hours-not-allowed"));
+            }
+            again(&app, &page, number, state, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => refused(ctx, number, e),
+    }
 }

@@ -1,0 +1,295 @@
+//! Triage suggestions: the scope classifier (`alcance-triage`) suggests category, coverage
+//! and priority for every ticket the moment it is opened; the suggestion is stored with the
+//! ticket, shown to staff, accepted in one step or corrected, and, when the operator asks
+//! for it, applied automatically above a confidence.
+//!
+//! The model is trained once per process, lazily, from the bundled corpus and the default
+//! policy. Training is deterministic, so every process of the same build has the same model
+//! (its version is a digest of its bytes).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use alcance_domain::model::{EventKind, Id, Ticket};
+use alcance_domain::policy::Policy;
+use alcance_domain::ticket::{Coverage, Priority, Status};
+use alcance_store::Conn;
+use alcance_store::repo::suggestions::{self, StoredSuggestion};
+use alcance_store::repo::{contracts, tickets as ticket_repo};
+use alcance_triage::{Example, Model, PolicyKnowledge, Suggestion};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::history::Event;
+use crate::tickets::{self, TicketChange};
+use crate::{Actor, App, AppError, secrets};
+
+pub use alcance_store::repo::suggestions::StoredSuggestion as TicketSuggestion;
+
+/// The reason recorded on an automatic classification.
+pub const AUTO_REASON: &str = "clasificación automática";
+
+/// The trained model and its version.
+pub struct Classifier {
+    model: Model,
+    version: String,
+}
+
+static CLASSIFIER: OnceLock<Classifier> = OnceLock::new();
+
+/// The policy knowledge the model learns from: the default policy's categories.
+fn knowledge() -> PolicyKnowledge {
+    match alcance_domain::policy::Policy::from_toml(crate::policies::DEFAULT_POLICY) {
+        Ok(policy) => match serde_json::to_value(&policy) {
+            Ok(value) => PolicyKnowledge::from_policy_json(&value),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the default policy's categories for the classifier");
+                PolicyKnowledge::default()
+            }
+        },
+        Err(e) => {
+            tracing::error!(error = %e, "the default policy does not load; the classifier learns from the corpus only");
+            PolicyKnowledge::default()
+        }
+    }
+}
+
+/// The process-wide classifier, trained on first use (a fraction of a second in a release
+/// build; later calls share it).
+pub fn classifier() -> &'static Classifier {
+    CLASSIFIER.get_or_init(|| {
+        let started = std::time::Instant::now();
+        let model = Model::train(&Example::bundled(), &knowledge());
+        let digest = secrets::sha256_hex(&model.to_bytes());
+        let version = format!("{}-{}", env!("CARGO_PKG_VERSION"), &digest[..12]);
+        tracing::info!(version = %version, ms = started.elapsed().as_millis() as u64, "triage model trained");
+        Classifier { model, version }
+    })
+}
+
+impl Classifier {
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn predict(&self, subject: &str, body: &str) -> Suggestion {
+        self.model.predict(subject, body)
+    }
+}
+
+/// Trains the model now, off the async runtime, so the first request does not wait for it.
+pub async fn warm_up() {
+    if let Err(e) = tokio::task::spawn_blocking(|| classifier().version().len()).await {
+        tracing::warn!(error = %e, "could not train the triage model ahead of time");
+    }
+}
+
+/// The classifier's suggestion for a request (synchronous; CPU only).
+pub fn suggest(subject: &str, body: &str) -> Suggestion {
+    classifier().predict(subject, body)
+}
+
+/// A probability as per mille, within 0-1000.
+fn per_mille(p: f32) -> i64 {
+    if p.is_finite() { (f64::from(p) * 1000.0).round().clamp(0.0, 1000.0) as i64 } else { 0 }
+}
+
+/// What `tickets::open` stores with a new ticket (the ticket id is filled in the write).
+#[derive(Debug, Clone)]
+pub(crate) struct Pending(StoredSuggestion);
+
+/// Computes the suggestion for a request about to be opened, off the async runtime. `None`
+/// when the classifier has nothing to say (the ticket is opened all the same).
+pub(crate) async fn suggest_for_open(subject: &str, body: &str, now: DateTime<Utc>) -> Option<Pending> {
+    let (subject, body) = (subject.to_owned(), body.to_owned());
+    let computed = tokio::task::spawn_blocking(move || {
+        let classifier = classifier();
+        (classifier.predict(&subject, &body), classifier.version().to_owned())
+    })
+    .await;
+    let (s, version) = match computed {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!(error = %e, "the triage classifier failed; the ticket is opened without a suggestion");
+            return None;
+        }
+    };
+    if s.category.is_empty() {
+        return None;
+    }
+    Some(Pending(StoredSuggestion {
+        ticket_id: 0,
+        category: s.category,
+        coverage: s.coverage,
+        priority: s.priority,
+        confidence: per_mille(s.confidence),
+        coverage_confidence: per_mille(s.coverage_confidence),
+        clause: s.clause.section,
+        top_words: s.top_words,
+        model_version: version,
+        created_at: now,
+        accepted_at: None,
+        corrected: None,
+    }))
+}
+
+/// Stores the suggestion of the ticket just inserted, in the ticket's transaction.
+pub(crate) async fn store_for_new_ticket(
+    c: &mut dyn Conn,
+    ticket_id: Id,
+    pending: &Option<Pending>,
+) -> Result<(), AppError> {
+    if let Some(Pending(s)) = pending {
+        suggestions::insert(c, &StoredSuggestion { ticket_id, ..s.clone() }).await?;
+    }
+    Ok(())
+}
+
+/// After a ticket was opened: classify it automatically when the operator turned that on
+/// and the suggestion is confident enough; gives the ticket as it is now. A failure here is
+/// logged; the ticket stays open and unclassified for an agent.
+pub(crate) async fn after_open(app: &App, ticket: Ticket, pending: &Option<Pending>) -> Ticket {
+    let (Some(min), Some(Pending(s))) = (app.settings.auto_classify_min_confidence, pending) else { return ticket };
+    if (s.confidence as f64) < (min * 1000.0).round() {
+        return ticket;
+    }
+    match auto_classify(app, &ticket, &s.category).await {
+        Ok(Some(classified)) => classified,
+        Ok(None) => ticket,
+        Err(e) => {
+            tracing::warn!(error = %e, ticket = ticket.number, "automatic classification failed; left for an agent");
+            ticket
+        }
+    }
+}
+
+/// The policy a ticket of this organisation is classified under (its active contract's, or
+/// the default).
+async fn policy_for(app: &App, organization_id: Id) -> Result<(Id, std::sync::Arc<Policy>), AppError> {
+    let contract =
+        app.store.read(move |c| Box::pin(async move { contracts::active_for(c, organization_id).await })).await?;
+    let policy_id = contract.map_or(app.policies.default_id(), |c| c.policy_id);
+    Ok((policy_id, app.policies.get(&app.store, policy_id).await?))
+}
+
+/// Classifies a new ticket as the system (no actor), with the reason [`AUTO_REASON`].
+async fn auto_classify(app: &App, ticket: &Ticket, category: &str) -> Result<Option<Ticket>, AppError> {
+    let (policy_id, policy) = policy_for(app, ticket.organization_id).await?;
+    let Some(coverage) = policy.coverage_of(category) else { return Ok(None) };
+    let (id, category, settings, now) = (ticket.id, category.to_owned(), app.settings.clone(), app.now());
+    app.store
+        .write(move |c| {
+            Box::pin(async move {
+                let Some(mut t) = ticket_repo::by_id(c, id).await? else { return Ok(None) };
+                if t.status != Status::New || t.coverage != Coverage::Pending {
+                    return Ok(None);
+                }
+                let before_ticket = t.clone();
+                let before = json!({"category": t.category, "coverage": t.coverage, "policy_id": t.policy_id});
+                let after = json!({"category": category, "coverage": coverage, "policy_id": policy_id, "policy": policy.key, "policy_version": policy.version});
+                Event::change(EventKind::Classified, before, after)
+                    .reason(Some(AUTO_REASON.to_owned()))
+                    .record(c, t.id, None, now)
+                    .await?;
+                t.category = Some(category);
+                t.coverage = coverage;
+                t.policy_id = Some(policy_id);
+                if let Some(next) = t.status.after_classification(coverage) {
+                    Event::change(EventKind::StatusChanged, t.status, next)
+                        .reason(Some(AUTO_REASON.to_owned()))
+                        .record(c, t.id, None, now)
+                        .await?;
+                    t.status = next;
+                }
+                crate::not_covered::after_classification(c, &before_ticket, &t, &policy, &settings, now).await?;
+                t.updated_at = now;
+                ticket_repo::update(c, &t).await?;
+                Ok(Some(t))
+            })
+        })
+        .await
+}
+
+/// The suggestion stored for a ticket the actor already reached through a use case; staff
+/// only (a client contact gets `None`).
+pub async fn for_ticket(app: &App, actor: &Actor, ticket: &Ticket) -> Result<Option<TicketSuggestion>, AppError> {
+    if !actor.is_staff() {
+        return Ok(None);
+    }
+    let id = ticket.id;
+    Ok(app.store.read(move |c| Box::pin(async move { suggestions::for_ticket(c, id).await })).await?)
+}
+
+/// The suggestions of a page of tickets, by ticket id; staff only (empty for anyone else).
+pub async fn for_tickets(
+    app: &App,
+    actor: &Actor,
+    ticket_ids: Vec<Id>,
+) -> Result<HashMap<Id, TicketSuggestion>, AppError> {
+    if !actor.is_staff() || ticket_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found =
+        app.store.read(move |c| Box::pin(async move { suggestions::for_tickets(c, &ticket_ids).await })).await?;
+    Ok(found.into_iter().map(|s| (s.ticket_id, s)).collect())
+}
+
+/// The suggestion of the ticket `number`, which the actor must see and be staff for.
+async fn visible_suggestion(app: &App, actor: &Actor, number: i64) -> Result<(Ticket, TicketSuggestion), AppError> {
+    if !actor.is_staff() {
+        // A contact should not learn that suggestions exist.
+        return Err(AppError::NotFound);
+    }
+    let actor = actor.clone();
+    app.store
+        .read(move |c| {
+            Box::pin(async move {
+                let ticket = ticket_repo::by_number(c, number)
+                    .await?
+                    .filter(|t| actor.can_see_ticket(t))
+                    .ok_or(AppError::NotFound)?;
+                let suggestion = suggestions::for_ticket(c, ticket.id).await?.ok_or(AppError::NotFound)?;
+                Ok((ticket, suggestion))
+            })
+        })
+        .await
+}
+
+/// Accepts the suggestion in one step: the suggested category (coverage follows the policy)
+/// and priority, as an ordinary classification by the agent; the suggestion is marked
+/// accepted.
+pub async fn accept_suggestion(app: &App, actor: &Actor, number: i64) -> Result<Ticket, AppError> {
+    let (_, suggestion) = visible_suggestion(app, actor, number).await?;
+    let priority = Priority::parse("priority", &suggestion.priority).ok();
+    let change = TicketChange { category: Some(suggestion.category.clone()), priority, ..TicketChange::default() };
+    let ticket = tickets::change(app, actor, number, change).await?;
+    let (id, now) = (ticket.id, app.now());
+    app.store.write(move |c| Box::pin(async move { suggestions::mark_accepted(c, id, now).await })).await?;
+    Ok(ticket)
+}
+
+/// A change by staff through the agent console or the API: made as `tickets::change` does;
+/// when it classifies, the suggestion (if any) is marked corrected (a different category)
+/// or confirmed (the same), for the classifier's learning and the leads' figures.
+pub async fn change(app: &App, actor: &Actor, number: i64, change: TicketChange) -> Result<Ticket, AppError> {
+    let category = change.category.clone();
+    let ticket = tickets::change(app, actor, number, change).await?;
+    if let (Some(category), true) = (category, actor.is_staff()) {
+        let id = ticket.id;
+        let noted = app
+            .store
+            .write(move |c| {
+                Box::pin(async move {
+                    match suggestions::for_ticket(c, id).await? {
+                        Some(s) => Ok(suggestions::mark_corrected(c, id, s.category != category).await?),
+                        None => Ok::<_, AppError>(false),
+                    }
+                })
+            })
+            .await;
+        if let Err(e) = noted {
+            tracing::warn!(error = %e, ticket = number, "could not note the agent's decision on the suggestion");
+        }
+    }
+    Ok(ticket)
+}
