@@ -293,3 +293,110 @@ pub async fn change(app: &App, actor: &Actor, number: i64, change: TicketChange)
     }
     Ok(ticket)
 }
+
+/// How many weeks the triage report's weekly table covers (this week included).
+pub const REPORT_WEEKS: i64 = 12;
+
+/// What agents did with the suggestions of a group (a category, a week, or all).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TriageCounts {
+    pub suggested: i64,
+    /// Accepted in one click ("Aceptar sugerencia").
+    pub accepted: i64,
+    /// Classified by hand in the suggested category.
+    pub agreed: i64,
+    /// Classified in another category.
+    pub corrected: i64,
+    /// Not decided yet.
+    pub pending: i64,
+}
+
+impl TriageCounts {
+    fn add(&mut self, o: &suggestions::SuggestionOutcome) {
+        self.suggested += 1;
+        match o.corrected {
+            Some(true) => self.corrected += 1,
+            Some(false) if o.accepted_at.is_some() => self.accepted += 1,
+            Some(false) => self.agreed += 1,
+            None => self.pending += 1,
+        }
+    }
+
+    /// The share of decided suggestions kept (accepted or agreed), 0-100; `None` before any
+    /// decision.
+    pub fn acceptance_percent(&self) -> Option<i64> {
+        let decided = self.accepted + self.agreed + self.corrected;
+        (decided > 0).then(|| ((self.accepted + self.agreed) * 100 + decided / 2) / decided)
+    }
+}
+
+/// The leads' figures on the classifier's suggestions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriageReport {
+    /// Suggestions created at or after this time count in `by_category` and `total`.
+    pub since: DateTime<Utc>,
+    /// Per suggested category id, most suggested first.
+    pub by_category: Vec<(String, TriageCounts)>,
+    /// The last [`REPORT_WEEKS`] ISO weeks (Monday 00:00 UTC), oldest first, with empty weeks.
+    pub weeks: Vec<(DateTime<Utc>, TriageCounts)>,
+    pub total: TriageCounts,
+}
+
+/// The start (Monday 00:00 UTC) of the ISO week holding `at`.
+pub fn week_start(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::Datelike;
+    let day = at.date_naive() - chrono::Duration::days(i64::from(at.weekday().num_days_from_monday()));
+    day.and_hms_opt(0, 0, 0).map_or(at, |d| d.and_utc())
+}
+
+/// Suggestions accepted, agreed with, corrected and pending since `since`, per category and
+/// per week for the last [`REPORT_WEEKS`] weeks; staff only (a contact gets `NotFound`).
+pub async fn triage_report(app: &App, actor: &Actor, since: DateTime<Utc>) -> Result<TriageReport, AppError> {
+    if !actor.is_staff() {
+        return Err(AppError::NotFound);
+    }
+    let first_week = week_start(app.now()) - chrono::Duration::weeks(REPORT_WEEKS - 1);
+    let from = since.min(first_week);
+    let outcomes = app
+        .store
+        .read(move |c| Box::pin(async move { suggestions::outcomes_since(c, from, suggestions::MAX_OUTCOMES).await }))
+        .await?;
+    let mut by_category: HashMap<String, TriageCounts> = HashMap::new();
+    let mut total = TriageCounts::default();
+    let mut weeks: Vec<(DateTime<Utc>, TriageCounts)> =
+        (0..REPORT_WEEKS).map(|i| (first_week + chrono::Duration::weeks(i), TriageCounts::default())).collect();
+    for o in &outcomes {
+        if o.created_at >= since {
+            by_category.entry(o.category.clone()).or_default().add(o);
+            total.add(o);
+        }
+        let week = week_start(o.created_at);
+        if let Some((_, counts)) = weeks.iter_mut().find(|(start, _)| *start == week) {
+            counts.add(o);
+        }
+    }
+    let mut by_category: Vec<(String, TriageCounts)> = by_category.into_iter().collect();
+    by_category.sort_by(|a, b| b.1.suggested.cmp(&a.1.suggested).then_with(|| a.0.cmp(&b.0)));
+    Ok(TriageReport { since, by_category, weeks, total })
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn weeks_start_on_monday_utc() {
+        let sunday = Utc.with_ymd_and_hms(2026, 11, 29, 23, 59, 0).unwrap();
+        assert_eq!(week_start(sunday), Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap());
+        let monday = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+        assert_eq!(week_start(monday), monday);
+    }
+
+    #[test]
+    fn acceptance_counts_decided_suggestions_only() {
+        let c = TriageCounts { suggested: 5, accepted: 1, agreed: 1, corrected: 1, pending: 2 };
+        assert_eq!(c.acceptance_percent(), Some(67));
+        assert_eq!(TriageCounts::default().acceptance_percent(), None);
+    }
+}

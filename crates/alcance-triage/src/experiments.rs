@@ -67,7 +67,7 @@ fn line(r: &Report) -> String {
 }
 
 #[test]
-#[ignore]
+#[ignore = "a tuning harness run by hand in release (EXP=... SEEDS=...), minutes long; not a check"]
 fn experiments() {
     let corpus = Example::bundled();
     let k = knowledge();

@@ -129,3 +129,40 @@ pub async fn mark_corrected(conn: &mut dyn Conn, ticket_id: Id, corrected: bool)
         .await?;
     Ok(n > 0)
 }
+
+/// What became of one suggestion, for the leads' figures (see [`outcomes_since`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuggestionOutcome {
+    /// The suggested category id.
+    pub category: String,
+    pub created_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// As in [`StoredSuggestion::corrected`].
+    pub corrected: Option<bool>,
+}
+
+/// The most outcomes [`outcomes_since`] reads at once (a few thousand a quarter is normal).
+pub const MAX_OUTCOMES: i64 = 100_000;
+
+/// The outcomes of the suggestions created at or after `since`, oldest first, at most
+/// `limit` of them (capped at [`MAX_OUTCOMES`]). The caller groups them into periods: the
+/// same SQL on both backends, no date functions.
+pub async fn outcomes_since(
+    conn: &mut dyn Conn,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<SuggestionOutcome>, StoreError> {
+    let sql = "SELECT category, created_at, accepted_at, corrected FROM ticket_suggestions \
+               WHERE created_at >= $1 ORDER BY created_at, ticket_id LIMIT $2";
+    let rows = conn.fetch_all(Sql::Borrowed(sql), vec![since.into(), limit.clamp(0, MAX_OUTCOMES).into()]).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SuggestionOutcome {
+                category: row.text("category")?,
+                created_at: row.time("created_at")?,
+                accepted_at: row.opt_time("accepted_at")?,
+                corrected: row.opt_int("corrected")?.map(|v| v != 0),
+            })
+        })
+        .collect()
+}

@@ -147,4 +147,66 @@ async fn list_sorted_by_suggestion(backend: TestBackend) {
     assert_eq!(list(searched).await, vec![1003], "text search with the join");
 }
 
-alcance_testkit::on_both_backends!(suggestions_round_trip_and_marks, list_sorted_by_suggestion);
+async fn outcomes_since_reads_the_decisions(backend: TestBackend) {
+    let (_db, store) = open(backend).await;
+    let f = fixture(&store).await;
+    let mut rows = Vec::new();
+    // Old (before `since`), accepted, corrected, agreed by hand, pending.
+    let marks = [
+        (-30, None, None),
+        (-2, Some(1), Some(false)),
+        (-1, None, Some(true)),
+        (0, None, Some(false)),
+        (1, None, None),
+    ];
+    for (i, (days, accepted, corrected)) in marks.into_iter().enumerate() {
+        let t = insert_ticket(&store, &f, &format!("o{i}")).await;
+        let mut s = suggestion(t.id, 500);
+        s.category = if i % 2 == 0 { "bug_fix".into() } else { "server_availability".into() };
+        s.created_at = now() + Duration::days(days);
+        s.accepted_at = accepted.map(|m| s.created_at + Duration::minutes(m));
+        s.corrected = corrected;
+        rows.push(s);
+    }
+    let inserted = rows.clone();
+    store
+        .write(move |c| {
+            Box::pin(async move {
+                for s in &inserted {
+                    suggestions::insert(c, s).await?;
+                }
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await
+        .unwrap();
+    let since = now() - Duration::days(7);
+    let (all, capped) = store
+        .read(move |c| {
+            Box::pin(async move {
+                Ok::<_, StoreError>((
+                    suggestions::outcomes_since(c, since, suggestions::MAX_OUTCOMES).await?,
+                    suggestions::outcomes_since(c, since, 2).await?,
+                ))
+            })
+        })
+        .await
+        .unwrap();
+    let expected: Vec<_> = rows[1..]
+        .iter()
+        .map(|s| suggestions::SuggestionOutcome {
+            category: s.category.clone(),
+            created_at: s.created_at,
+            accepted_at: s.accepted_at,
+            corrected: s.corrected,
+        })
+        .collect();
+    assert_eq!(all, expected, "since `since`, oldest first, booleans and NULLs decoded");
+    assert_eq!(capped, expected[..2].to_vec(), "bounded");
+}
+
+alcance_testkit::on_both_backends!(
+    suggestions_round_trip_and_marks,
+    list_sorted_by_suggestion,
+    outcomes_since_reads_the_decisions
+);

@@ -170,3 +170,25 @@ agent-suggestion-clause-value = Section { $section }: { $label }
 agent-suggestion-words = Words that weighed most
 agent-suggestion-accept = Accept suggestion
 agent-suggestion-correct = Classify differently
+
+## Classification quality (/agent/triage)
+agent-triage-link = Classification quality
+agent-triage-title = Classification quality
+agent-triage-intro = What agents did with the suggested categories since the week of { $date } (weeks from Monday to Sunday, UTC).
+agent-triage-back = Back to the queue
+agent-triage-rate = Acceptance
+agent-triage-rate-hint = Acceptance: suggestions accepted in one click or confirmed by hand, out of all those already decided.
+agent-triage-no-decisions = No decisions
+agent-triage-by-category = By suggested category
+agent-triage-by-week = By week (last 12)
+agent-triage-col-category = Suggested category
+agent-triage-col-week = Week
+agent-triage-week-of = Week of { $date }
+agent-triage-suggested = Suggested
+agent-triage-accepted = Accepted
+agent-triage-agreed = Confirmed by hand
+agent-triage-corrected = Corrected
+agent-triage-pending = Pending
+agent-triage-total = Total
+agent-triage-empty = No suggestions in this period yet.
+agent-triage-chart-caption = Suggestions per week: green, accepted or confirmed; red, corrected; grey, pending. The exact figures are in the table.

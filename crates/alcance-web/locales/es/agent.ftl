@@ -170,3 +170,25 @@ agent-suggestion-clause-value = Sección { $section }: { $label }
 agent-suggestion-words = Palabras que más pesaron
 agent-suggestion-accept = Aceptar sugerencia
 agent-suggestion-correct = Clasificar de otra forma
+
+## Calidad de la clasificación (/agent/triage)
+agent-triage-link = Calidad de la clasificación
+agent-triage-title = Calidad de la clasificación
+agent-triage-intro = Qué hicieron los agentes con las sugerencias de categoría desde la semana del { $date } (semanas de lunes a domingo, hora UTC).
+agent-triage-back = Volver a la bandeja
+agent-triage-rate = Aceptación
+agent-triage-rate-hint = Aceptación: sugerencias aceptadas con un clic o confirmadas a mano, entre todas las ya decididas.
+agent-triage-no-decisions = Sin decisiones
+agent-triage-by-category = Por categoría sugerida
+agent-triage-by-week = Por semana (últimas 12)
+agent-triage-col-category = Categoría sugerida
+agent-triage-col-week = Semana
+agent-triage-week-of = Semana del { $date }
+agent-triage-suggested = Sugeridas
+agent-triage-accepted = Aceptadas
+agent-triage-agreed = Confirmadas a mano
+agent-triage-corrected = Corregidas
+agent-triage-pending = Pendientes
+agent-triage-total = Total
+agent-triage-empty = Aún no hay sugerencias en este periodo.
+agent-triage-chart-caption = Sugerencias por semana: verde, aceptadas o confirmadas; rojo, corregidas; gris, pendientes. Las cifras exactas están en la tabla.

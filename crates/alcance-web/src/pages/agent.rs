@@ -7,6 +7,7 @@
 mod actions;
 mod queue;
 mod ticket;
+mod triage_report;
 
 use alcance_app::{Actor, App};
 use axum::Router;
@@ -19,6 +20,7 @@ use super::{PageCtx, PageError, SignedIn};
 pub fn router() -> Router<App> {
     Router::new()
         .route("/agent", get(queue::page))
+        .route("/agent/triage", get(triage_report::page))
         .route("/agent/tickets/{number}", get(ticket::page))
         .route("/agent/tickets/{number}/viewers", get(actions::viewers))
         .route("/agent/tickets/{number}/classify", post(actions::classify))

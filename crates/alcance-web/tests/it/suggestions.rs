@@ -17,6 +17,7 @@ on_both_backends!(
     classifying_differently_marks_the_suggestion_corrected,
     unclassified_view_lists_confident_suggestions_first,
     auto_classification_when_configured,
+    triage_report_counts_the_decisions,
 );
 
 const DOWN: &str = "El sitio está caído desde esta mañana, error 502";
@@ -244,4 +245,76 @@ async fn auto_classification_when_configured(backend: TestBackend) {
         assert_eq!(ticket["coverage"], "pending", "{ticket}");
         assert_eq!(ticket["status"], "new");
     }
+}
+
+/// A count in the triage page's row for `row` (`data-category` or `data-week` value).
+fn triage_cell(html: &str, row: &str, column: &str) -> Option<String> {
+    let start = html.find(&format!("=\"{row}\">"))?;
+    let line = &html[start..start + html[start..].find("</tr>")?];
+    let cell = line.find(&format!("data-count=\"{column}\">"))? + column.len() + 14;
+    Some(line[cell..].split('<').next()?.to_owned())
+}
+
+async fn triage_report_counts_the_decisions(backend: TestBackend) {
+    let t = spawn_app(backend).await;
+    let fx = &t.fx;
+    let accepted = open_as_client(&t, DOWN, DOWN).await;
+    let corrected =
+        open_as_client(&t, "Renovar el certificado SSL", "El certificado SSL del sitio vence la otra semana.").await;
+    let left = open_as_client(&t, "Quiero un módulo nuevo de pagos", "Necesitamos una pasarela de pagos nueva.").await;
+
+    let b = Browser::sign_in(&t, fx.agent.email()).await;
+    b.submit(&format!("/agent/tickets/{accepted}/accept-suggestion"), &[]).await.see_other();
+    let wrong = if suggestion(&t, corrected).await["category"] == "new_feature" { "bug_fix" } else { "new_feature" };
+    b.submit(&format!("/agent/tickets/{corrected}/classify"), &[("category", wrong)]).await.see_other();
+
+    // What the page should say, category by category (the fixture tickets have suggestions too).
+    let mut expected: std::collections::BTreeMap<String, [i64; 4]> = Default::default();
+    for n in [fx.ticket_a, fx.ticket_a2, fx.ticket_b, accepted, corrected, left] {
+        let category = suggestion(&t, n).await["category"].as_str().unwrap().to_owned();
+        let slot = if n == accepted {
+            1
+        } else if n == corrected {
+            2
+        } else {
+            3
+        };
+        let counts = expected.entry(category).or_default();
+        counts[0] += 1;
+        counts[slot] += 1;
+    }
+
+    let page = b.get("/agent/triage").await;
+    let html = page.ok();
+    assert_eq!(html.matches("<h1").count(), 1);
+    assert!(html.contains("<html lang=\"es"), "Spanish by default");
+    assert!(html.contains(">Calidad de la clasificación</h1>"));
+    assert!(html.contains("<th scope=\"col\""), "table headers");
+    assert!(html.contains("<svg") && !html.contains("style="), "the chart, without inline styles");
+    for (category, [suggested, acc, corr, pending]) in &expected {
+        let cell = |column| triage_cell(html, category, column).unwrap_or_else(|| panic!("{category} {column}"));
+        assert_eq!(cell("suggested"), suggested.to_string(), "{category}");
+        assert_eq!(cell("accepted"), acc.to_string(), "{category}");
+        assert_eq!(cell("corrected"), corr.to_string(), "{category}");
+        assert_eq!(cell("pending"), pending.to_string(), "{category}");
+        assert_eq!(cell("agreed"), "0", "{category}");
+    }
+    let total = |column| triage_cell(html, "total", column).unwrap();
+    assert_eq!((total("accepted"), total("corrected"), total("pending")), ("1".into(), "1".into(), "4".into()));
+    assert_eq!(total("rate"), "50 %", "one kept out of two decided");
+    assert!(html.contains(">Monitoreo y disponibilidad del servidor</th>"), "labels from the default policy");
+    // This week's row holds the same totals.
+    let week = alcance_app::triage::week_start(t.app.now()).format("%Y-%m-%d").to_string();
+    assert_eq!(triage_cell(html, &week, "accepted").as_deref(), Some("1"));
+    assert_eq!(triage_cell(html, &week, "corrected").as_deref(), Some("1"));
+    assert_eq!(triage_cell(html, &week, "pending").as_deref(), Some("4"));
+
+    let en = b.get_with("/agent/triage", "alcance_lang=en").await.body;
+    assert!(en.contains("Classification quality") && en.contains(">Server monitoring and availability</th>"));
+    assert!(b.get("/agent").await.ok().contains("href=\"/agent/triage\""), "linked from the queue");
+
+    let client = Browser::sign_in(&t, fx.requester_a.email()).await;
+    let refused = client.get("/agent/triage").await;
+    assert_eq!(refused.status, 404);
+    assert!(!refused.body.contains("data-category"));
 }
