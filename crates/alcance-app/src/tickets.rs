@@ -10,7 +10,7 @@ use alcance_domain::{FieldError, FieldErrorCode, validate};
 use alcance_store::Conn;
 pub use alcance_store::repo::tickets::TicketSort;
 use alcance_store::repo::tickets::{NewTicket, TicketFilter};
-use alcance_store::repo::{assets, attachments, comments, contracts, events, tickets, users};
+use alcance_store::repo::{assets, attachments, comments, contracts, events, suggestions, tickets, users};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -351,6 +351,11 @@ async fn classify(
     let before = json!({"category": t.category, "coverage": t.coverage, "policy_id": t.policy_id});
     let after = json!({"category": category, "coverage": from_policy, "policy_id": policy_id, "policy": policy.key, "policy_version": policy.version});
     Event::change(EventKind::Classified, before, after).record(c, t.id, who, now).await?;
+    // The agent's decision on the classifier's suggestion, for its learning and the leads'
+    // figures: the same category confirms it, another corrects it.
+    if let Some(suggestion) = suggestions::for_ticket(c, t.id).await? {
+        suggestions::mark_corrected(c, t.id, suggestion.category != category).await?;
+    }
     if overridden {
         Event::change(EventKind::CoverageOverridden, from_policy, coverage)
             .reason(reason)

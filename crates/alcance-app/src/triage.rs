@@ -268,32 +268,6 @@ pub async fn accept_suggestion(app: &App, actor: &Actor, number: i64) -> Result<
     Ok(ticket)
 }
 
-/// A change by staff through the agent console or the API: made as `tickets::change` does;
-/// when it classifies, the suggestion (if any) is marked corrected (a different category)
-/// or confirmed (the same), for the classifier's learning and the leads' figures.
-pub async fn change(app: &App, actor: &Actor, number: i64, change: TicketChange) -> Result<Ticket, AppError> {
-    let category = change.category.clone();
-    let ticket = tickets::change(app, actor, number, change).await?;
-    if let (Some(category), true) = (category, actor.is_staff()) {
-        let id = ticket.id;
-        let noted = app
-            .store
-            .write(move |c| {
-                Box::pin(async move {
-                    match suggestions::for_ticket(c, id).await? {
-                        Some(s) => Ok(suggestions::mark_corrected(c, id, s.category != category).await?),
-                        None => Ok::<_, AppError>(false),
-                    }
-                })
-            })
-            .await;
-        if let Err(e) = noted {
-            tracing::warn!(error = %e, ticket = number, "could not note the agent's decision on the suggestion");
-        }
-    }
-    Ok(ticket)
-}
-
 /// How many weeks the triage report's weekly table covers (this week included).
 pub const REPORT_WEEKS: i64 = 12;
 

@@ -202,7 +202,7 @@ async fn update_ticket(
         coverage: input.coverage,
         reason: input.reason,
     };
-    let ticket = triage::change(&app, &caller.actor, id_param(&number)?, change).await?;
+    let ticket = tickets::change(&app, &caller.actor, id_param(&number)?, change).await?;
     Ok(Json(ticket.into()))
 }
 

@@ -103,7 +103,6 @@ async fn change_ticket(
     }
     let result = match change(&actor) {
         // Classifications go through triage, which notes whether the suggestion was followed.
-        Ok(change) if action == Action::Classify => triage::change(app, &actor, number, change).await,
         Ok(change) => tickets::change(app, &actor, number, change).await,
         Err(e) => Err(e),
     };
