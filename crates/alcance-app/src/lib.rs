@@ -13,12 +13,14 @@ pub mod demo;
 pub mod directory;
 mod error;
 mod history;
+pub mod jobs;
 pub mod not_covered;
 pub mod policies;
 pub mod portal_views;
 pub mod secrets;
 pub mod tickets;
 pub mod triage;
+pub mod triage_learning;
 
 use std::sync::Arc;
 
@@ -40,6 +42,9 @@ pub struct Settings {
     /// Classify new tickets automatically when the classifier's confidence in its suggested
     /// category is at least this (0-1). `None` (the default): agents classify every ticket.
     pub auto_classify_min_confidence: Option<f64>,
+    /// How long after an agent's classification the classifier is retrained (one retraining
+    /// covers the decisions of a busy spell).
+    pub triage_retrain_delay: chrono::Duration,
 }
 
 impl Default for Settings {
@@ -50,6 +55,7 @@ impl Default for Settings {
             brand: Brand::default(),
             public_url: "http://127.0.0.1:8080".into(),
             auto_classify_min_confidence: None,
+            triage_retrain_delay: chrono::Duration::minutes(10),
         }
     }
 }
@@ -85,6 +91,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub policies: PolicyRegistry,
     pub settings: Arc<Settings>,
+    /// The triage model this process suggests with.
+    pub triage: Arc<triage::ModelSlot>,
 }
 
 impl App {
@@ -94,7 +102,9 @@ impl App {
         store.migrate().await?;
         let clock: Arc<dyn Clock> = Arc::new(clock::SystemClock);
         let policies = PolicyRegistry::load_default(&store, clock.now(), policy_text).await?;
-        Ok(App { store, clock, policies, settings: Arc::new(settings) })
+        let app = App { store, clock, policies, settings: Arc::new(settings), triage: Arc::default() };
+        triage_learning::sync_active(&app).await?;
+        Ok(app)
     }
 
     /// The current time at the precision the store keeps (milliseconds), so what a use

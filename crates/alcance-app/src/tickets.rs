@@ -38,7 +38,7 @@ pub async fn open(app: &App, actor: &Actor, input: OpenTicket, channel: Channel)
     let priority = input.priority.unwrap_or(Priority::Normal);
     let now = app.now();
     let actor = actor.clone();
-    let suggestion = crate::triage::suggest_for_open(&subject, &body, now).await;
+    let suggestion = crate::triage::suggest_for_open(app, &subject, &body, now).await;
     let pending = suggestion.clone();
     let ticket = app
         .store
@@ -258,6 +258,8 @@ async fn apply_change(
     if let Some((policy_id, policy)) = &policy {
         classify(c, &mut t, who, change.category, change.coverage, reason.clone(), *policy_id, policy, now).await?;
         crate::not_covered::after_classification(c, &unchanged, &t, policy, settings, now).await?;
+        // An agent's classification is a label the classifier learns from.
+        crate::jobs::enqueue_retrain(c, settings.triage_retrain_delay, now).await?;
     }
     if let Some(priority) = change.priority.filter(|p| *p != t.priority) {
         Event::change(EventKind::PriorityChanged, t.priority, priority)

@@ -3,12 +3,14 @@
 //! ticket, shown to staff, accepted in one step or corrected, and, when the operator asks
 //! for it, applied automatically above a confidence.
 //!
-//! The model is trained once per process, lazily, from the bundled corpus and the default
-//! policy. Training is deterministic, so every process of the same build has the same model
-//! (its version is a digest of its bytes).
+//! The built-in model is trained once per process, lazily, from the bundled corpus and the
+//! default policy. Training is deterministic, so every process of the same build has the same
+//! model (its version is a digest of its bytes). Models retrained from agents' decisions
+//! (`triage_learning`) are stored in the database; each process holds the active one in its
+//! [`ModelSlot`].
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use alcance_domain::model::{EventKind, Id, Ticket};
 use alcance_domain::policy::Policy;
@@ -29,16 +31,19 @@ pub use alcance_store::repo::suggestions::StoredSuggestion as TicketSuggestion;
 /// The reason recorded on an automatic classification.
 pub const AUTO_REASON: &str = "clasificación automática";
 
-/// The trained model and its version.
+/// The version of the model trained from the bundled corpus alone.
+pub const BUILT_IN: &str = "built-in";
+
+/// A trained model and its version.
 pub struct Classifier {
     model: Model,
     version: String,
 }
 
-static CLASSIFIER: OnceLock<Classifier> = OnceLock::new();
+static BUILT_IN_CLASSIFIER: OnceLock<Arc<Classifier>> = OnceLock::new();
 
 /// The policy knowledge the model learns from: the default policy's categories.
-fn knowledge() -> PolicyKnowledge {
+pub(crate) fn knowledge() -> PolicyKnowledge {
     match alcance_domain::policy::Policy::from_toml(crate::policies::DEFAULT_POLICY) {
         Ok(policy) => match serde_json::to_value(&policy) {
             Ok(value) => PolicyKnowledge::from_policy_json(&value),
@@ -54,22 +59,39 @@ fn knowledge() -> PolicyKnowledge {
     }
 }
 
-/// The process-wide classifier, trained on first use (a fraction of a second in a release
-/// build; later calls share it).
-pub fn classifier() -> &'static Classifier {
-    CLASSIFIER.get_or_init(|| {
-        let started = std::time::Instant::now();
-        let model = Model::train(&Example::bundled(), &knowledge());
-        let digest = secrets::sha256_hex(&model.to_bytes());
-        let version = format!("{}-{}", env!("CARGO_PKG_VERSION"), &digest[..12]);
-        tracing::info!(version = %version, ms = started.elapsed().as_millis() as u64, "triage model trained");
-        Classifier { model, version }
-    })
+/// The model trained from the bundled corpus, trained on first use (a fraction of a second
+/// in a release build; later calls share it).
+pub fn built_in() -> Arc<Classifier> {
+    BUILT_IN_CLASSIFIER
+        .get_or_init(|| {
+            let started = std::time::Instant::now();
+            let model = Model::train(&Example::bundled(), &knowledge());
+            let classifier = Classifier::new(model);
+            tracing::info!(version = %classifier.version, ms = started.elapsed().as_millis() as u64, "built-in triage model trained");
+            Arc::new(classifier)
+        })
+        .clone()
 }
 
 impl Classifier {
+    /// Wraps a trained model; its version is the build's version and a digest of the model.
+    pub fn new(model: Model) -> Classifier {
+        let digest = secrets::sha256_hex(&model.to_bytes());
+        let version = format!("{}-{}", env!("CARGO_PKG_VERSION"), &digest[..12]);
+        Classifier { model, version }
+    }
+
+    /// A stored model under the version it was stored with.
+    pub fn with_version(model: Model, version: String) -> Classifier {
+        Classifier { model, version }
+    }
+
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
     }
 
     pub fn predict(&self, subject: &str, body: &str) -> Suggestion {
@@ -77,16 +99,39 @@ impl Classifier {
     }
 }
 
-/// Trains the model now, off the async runtime, so the first request does not wait for it.
-pub async fn warm_up() {
-    if let Err(e) = tokio::task::spawn_blocking(|| classifier().version().len()).await {
-        tracing::warn!(error = %e, "could not train the triage model ahead of time");
+/// The model this process suggests with: a retrained one from the database, or the built-in.
+#[derive(Default)]
+pub struct ModelSlot {
+    active: RwLock<Option<Arc<Classifier>>>,
+}
+
+impl ModelSlot {
+    pub fn current(&self) -> Arc<Classifier> {
+        match self.active.read() {
+            Ok(active) => active.clone().unwrap_or_else(built_in),
+            Err(poisoned) => poisoned.into_inner().clone().unwrap_or_else(built_in),
+        }
+    }
+
+    /// Whether a retrained model (not the built-in) is in use.
+    pub fn is_retrained(&self) -> bool {
+        self.active.read().map(|a| a.is_some()).unwrap_or(false)
+    }
+
+    /// Uses `classifier` from now on; `None` goes back to the built-in model.
+    pub fn set(&self, classifier: Option<Arc<Classifier>>) {
+        match self.active.write() {
+            Ok(mut active) => *active = classifier,
+            Err(poisoned) => *poisoned.into_inner() = classifier,
+        }
     }
 }
 
-/// The classifier's suggestion for a request (synchronous; CPU only).
-pub fn suggest(subject: &str, body: &str) -> Suggestion {
-    classifier().predict(subject, body)
+/// Trains the built-in model now, off the async runtime, so the first request does not wait.
+pub async fn warm_up() {
+    if let Err(e) = tokio::task::spawn_blocking(|| built_in().version().len()).await {
+        tracing::warn!(error = %e, "could not train the triage model ahead of time");
+    }
 }
 
 /// A probability as per mille, within 0-1000.
@@ -100,10 +145,10 @@ pub(crate) struct Pending(StoredSuggestion);
 
 /// Computes the suggestion for a request about to be opened, off the async runtime. `None`
 /// when the classifier has nothing to say (the ticket is opened all the same).
-pub(crate) async fn suggest_for_open(subject: &str, body: &str, now: DateTime<Utc>) -> Option<Pending> {
-    let (subject, body) = (subject.to_owned(), body.to_owned());
+pub(crate) async fn suggest_for_open(app: &App, subject: &str, body: &str, now: DateTime<Utc>) -> Option<Pending> {
+    let (subject, body, slot) = (subject.to_owned(), body.to_owned(), app.triage.clone());
     let computed = tokio::task::spawn_blocking(move || {
-        let classifier = classifier();
+        let classifier = slot.current();
         (classifier.predict(&subject, &body), classifier.version().to_owned())
     })
     .await;

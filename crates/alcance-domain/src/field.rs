@@ -13,6 +13,10 @@ pub enum FieldErrorCode {
     NotFound,
     AlreadyExists,
     NotAllowed,
+    /// Not enough prepaid hours: the detail is the available balance.
+    InsufficientBalance,
+    /// A date or number outside what is accepted here (the detail says what is).
+    OutOfRange,
 }
 
 impl FieldErrorCode {
@@ -26,6 +30,8 @@ impl FieldErrorCode {
             Self::NotFound => "not_found",
             Self::AlreadyExists => "already_exists",
             Self::NotAllowed => "not_allowed",
+            Self::InsufficientBalance => "insufficient_balance",
+            Self::OutOfRange => "out_of_range",
         }
     }
 }

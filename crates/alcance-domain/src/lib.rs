@@ -2,8 +2,11 @@
 //! callers hand in the time and the data, and get decisions back.
 
 pub mod field;
+pub mod hours;
 pub mod model;
+pub mod money;
 pub mod policy;
+pub mod quote;
 pub mod role;
 mod string_enum;
 pub mod ticket;

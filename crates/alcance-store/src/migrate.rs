@@ -29,6 +29,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_triage.sql"),
         postgres: include_str!("../migrations/postgres/0003_triage.sql"),
     },
+    Migration {
+        version: 4,
+        sqlite: include_str!("../migrations/sqlite/0004_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0004_jobs.sql"),
+    },
+    Migration {
+        version: 5,
+        sqlite: include_str!("../migrations/sqlite/0005_hours_quotes.sql"),
+        postgres: include_str!("../migrations/postgres/0005_hours_quotes.sql"),
+    },
 ];
 
 pub(crate) async fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {

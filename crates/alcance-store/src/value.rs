@@ -66,6 +66,13 @@ impl From<Option<DateTime<Utc>>> for Value {
     }
 }
 
+/// Calendar dates are kept as ISO text (YYYY-MM-DD), which sorts and compares as dates.
+impl From<chrono::NaiveDate> for Value {
+    fn from(v: chrono::NaiveDate) -> Self {
+        Value::Text(Some(v.format("%Y-%m-%d").to_string()))
+    }
+}
+
 /// A value read back from a row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -149,5 +156,11 @@ impl Row {
 
     pub fn time(&self, column: &str) -> Result<DateTime<Utc>, StoreError> {
         self.opt_time(column)?.ok_or_else(|| StoreError::Decode(format!("column `{column}` is null")))
+    }
+
+    pub fn date(&self, column: &str) -> Result<chrono::NaiveDate, StoreError> {
+        let text = self.text(column)?;
+        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|e| StoreError::Decode(format!("column `{column}`: bad date {text:?}: {e}")))
     }
 }

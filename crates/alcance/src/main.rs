@@ -74,10 +74,12 @@ enum TriageCommand {
         #[arg(long, value_name = "K")]
         cross_validate: Option<usize>,
     },
-    /// Retrains from the bundled corpus and the policy and prints 5-fold cross-validated
-    /// figures. (Confirmed agent decisions, storing the model and the background job come later.)
+    /// Retrains from the bundled corpus plus every classification agents confirmed or
+    /// corrected, compares the new model with the active one on the held-back slice of agents'
+    /// decisions, and stores it (active when it is not worse). Also prints 5-fold
+    /// cross-validated figures of the bundled corpus.
     Train {
-        /// Print the figures as one JSON object.
+        /// Print one JSON object.
         #[arg(long)]
         json: bool,
     },
@@ -114,6 +116,10 @@ struct ServeOptions {
     /// (0-1, e.g. 0.9). Off by default: agents classify every request.
     #[arg(long, env = "ALCANCE_AUTO_CLASSIFY_ABOVE", value_name = "CONFIDENCE", value_parser = confidence)]
     auto_classify_above: Option<f64>,
+    /// Minutes after an agent's classification before the classifier is retrained from
+    /// agents' decisions (one retraining covers a busy spell).
+    #[arg(long, env = "ALCANCE_TRIAGE_RETRAIN_AFTER_MINUTES", default_value_t = 10)]
+    triage_retrain_after_minutes: i64,
 }
 
 /// The brand from the options, refusing a colour or logo that cannot be used.
@@ -238,6 +244,10 @@ fn describe(e: AppError) -> String {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Triage(TriageCommand::Train { json }) => {
+            let app = start(&cli.db, Settings::default()).await?;
+            triage::train(&cli.db, &app, json).await
+        }
         Command::Triage(command) => triage::run(&cli.db, command),
         Command::Serve(options) => serve(&cli.db, options).await,
         Command::Migrate => {
@@ -329,6 +339,7 @@ async fn serve(db: &DbOptions, options: ServeOptions) -> anyhow::Result<()> {
         brand: brand(&options)?,
         public_url: options.public_url.clone().unwrap_or_else(|| format!("http://{}", options.addr)),
         auto_classify_min_confidence: options.auto_classify_above,
+        triage_retrain_delay: chrono::Duration::minutes(options.triage_retrain_after_minutes.max(0)),
         ..Settings::default()
     };
     // Train the triage classifier in the background, so the first request does not wait.
@@ -361,7 +372,12 @@ async fn serve(db: &DbOptions, options: ServeOptions) -> anyhow::Result<()> {
     println!("Alcance is listening on http://{local} ({backend}). API: http://{local}/api/v1/openapi.json");
     tracing::info!(%local, "listening");
     let store = app.store.clone();
+    let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
+    let worker =
+        tokio::spawn(alcance_app::jobs::run_worker(app.clone(), std::time::Duration::from_secs(1), worker_stop));
     alcance_web::serve(listener, app, shutdown_signal()).await.context("server error")?;
+    let _ = stop_worker.send(true);
+    let _ = worker.await;
     store.close().await;
     Ok(())
 }

@@ -57,22 +57,41 @@ pub fn run(db: &DbOptions, command: TriageCommand) -> anyhow::Result<()> {
             };
             print_report(&title, &report, json)
         }
-        TriageCommand::Train { json } => {
-            let corpus = Example::bundled();
-            let model = Model::train(&corpus, &knowledge);
-            let report = alcance_triage::cross_validate(&corpus, &knowledge, 5, 1);
-            if !json {
-                println!(
-                    "Retrained from the bundled corpus ({} requests) and the policy ({} categories): model of {} KB.",
-                    corpus.len(),
-                    knowledge.categories.len(),
-                    model.to_bytes().len() / 1024
-                );
-                println!("Not stored yet: agents' confirmed decisions and the background job come later.");
-            }
-            print_report("5-fold cross-validation of this training", &report, json)
-        }
+        TriageCommand::Train { .. } => Err(anyhow!("`triage train` needs the database")),
     }
+}
+
+/// `alcance triage train`: retrains from the bundled corpus and agents' decisions now.
+pub async fn train(db: &DbOptions, app: &alcance_app::App, json: bool) -> anyhow::Result<()> {
+    let outcome = alcance_app::triage_learning::retrain(app, "cli").await.map_err(|e| anyhow!("{e}"))?;
+    let knowledge = knowledge(db)?;
+    let report =
+        tokio::task::spawn_blocking(move || alcance_triage::cross_validate(&Example::bundled(), &knowledge, 5, 1))
+            .await
+            .context("cross-validation failed")?;
+    if json {
+        println!("{}", serde_json::json!({"retraining": outcome, "bundled_cross_validation": report}));
+        return Ok(());
+    }
+    println!(
+        "Trained on {} labelled requests ({} from agents' decisions); {} agents' decisions held back to compare.",
+        outcome.examples, outcome.agent_examples, outcome.holdout_size
+    );
+    if outcome.unchanged {
+        println!("Nothing new to learn: the model in use ({}) is the same.", outcome.version);
+    } else if outcome.activated {
+        println!(
+            "New model {} is active: {} per mille on the held-back slice (the previous one, {}, had {}).",
+            outcome.version, outcome.candidate_score, outcome.active_version, outcome.active_score
+        );
+    } else {
+        println!(
+            "New model {} did worse on the held-back slice ({} vs {} per mille): {} stays active.",
+            outcome.version, outcome.candidate_score, outcome.active_score, outcome.active_version
+        );
+    }
+    println!();
+    print_report("5-fold cross-validation on the bundled corpus", &report, false)
 }
 
 fn print_report(title: &str, r: &Report, json: bool) -> anyhow::Result<()> {

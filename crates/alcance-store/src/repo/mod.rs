@@ -6,12 +6,16 @@ pub mod attachments;
 pub mod comments;
 pub mod contracts;
 pub mod events;
+pub mod hours;
+pub mod jobs;
 pub mod organizations;
 pub mod policies;
+pub mod quotes;
 pub mod sessions;
 pub mod suggestions;
 pub mod tickets;
 pub mod tokens;
+pub mod triage_models;
 pub mod users;
 pub mod web;
 

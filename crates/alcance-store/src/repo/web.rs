@@ -167,3 +167,29 @@ pub async fn clear_login_failures(conn: &mut dyn Conn, email: &str) -> Result<()
     conn.execute(Sql::Borrowed("DELETE FROM login_failures WHERE email = $1"), vec![email.into()]).await?;
     Ok(())
 }
+
+/// Attaches a file to an e-mail in the outbox (in the transaction that queued it).
+pub async fn attach_to_email(
+    conn: &mut dyn Conn,
+    email_id: Id,
+    filename: &str,
+    content_type: &str,
+    data: Vec<u8>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        Sql::Borrowed(
+            "INSERT INTO outbox_attachments (email_id, filename, content_type, data) VALUES ($1, $2, $3, $4)",
+        ),
+        vec![email_id.into(), filename.into(), content_type.into(), data.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The names of an e-mail's attachments, in the order they were added.
+pub async fn attachment_names(conn: &mut dyn Conn, email_id: Id) -> Result<Vec<String>, StoreError> {
+    let rows = conn
+        .fetch_all(Sql::Borrowed("SELECT filename FROM outbox_attachments WHERE email_id = $1"), vec![email_id.into()])
+        .await?;
+    rows.iter().map(|r| r.text("filename")).collect()
+}

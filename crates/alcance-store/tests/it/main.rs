@@ -8,6 +8,7 @@ mod auth;
 mod common;
 mod concurrency;
 mod durability;
+mod jobs;
 mod repos;
 mod schema;
 mod suggestions;

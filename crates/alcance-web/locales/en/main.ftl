@@ -41,3 +41,5 @@ field-unknown_field = The field "{ $field }" does not exist in this operation.
 field-not_found = What "{ $field }" names was not found.
 field-already_exists = A record with that "{ $field }" already exists.
 field-not_allowed = The field "{ $field }" is not allowed for your role or in this operation.
+field-insufficient_balance = There are not enough prepaid hours for "{ $field }": the available balance is { $detail }.
+field-out_of_range = The value of "{ $field }" is out of the allowed range ({ $detail }).

@@ -41,3 +41,5 @@ field-unknown_field = El campo «{ $field }» no existe en esta operación.
 field-not_found = No se encontró lo indicado en el campo «{ $field }».
 field-already_exists = Ya existe un registro con ese valor en «{ $field }».
 field-not_allowed = El campo «{ $field }» no está permitido para su rol o en esta operación.
+field-insufficient_balance = No hay saldo suficiente de horas para «{ $field }»: el saldo disponible es { $detail }.
+field-out_of_range = El valor de «{ $field }» está fuera del rango permitido ({ $detail }).

@@ -7,6 +7,7 @@ mod attachments;
 mod browser;
 mod comments;
 mod errors;
+mod learning;
 mod lifecycle;
 mod listing;
 mod matrix;
