@@ -40,6 +40,8 @@ pub(crate) fn config(name: &str) -> Option<TrainOptions> {
             "plr" => o.priority_sgd.learning_rate = f,
             "pep" => o.priority_sgd.epochs = f as usize,
             "prior" => o.priority_prior = true,
+            "pcross" => o.priority_cross = f,
+            "temp" => o.confidence_temperature = f,
             "nopol" => o.policy_documents = false,
             "nolex" => o.lexicon_documents = false,
             _ => return None,
@@ -117,5 +119,112 @@ fn experiments() {
                 );
             }
         }
+    }
+}
+
+/// Calibration of the shown confidences under 5-fold CV: (expected calibration error over 10
+/// bins, mean log-loss of the suggested category being right, accuracy, mean confidence) for the
+/// category, then the same for the coverage.
+pub(crate) fn calibration(corpus: &[Example], k: &PolicyKnowledge, options: &TrainOptions, seed: u64) -> [[f64; 4]; 2] {
+    let mut rng = crate::linear::Rng::new(seed);
+    let mut order: Vec<usize> = (0..corpus.len()).collect();
+    rng.shuffle(&mut order);
+    let mut points: [Vec<(f64, bool)>; 2] = [Vec::new(), Vec::new()];
+    for fold in 0..5 {
+        let train: Vec<Example> =
+            order.iter().enumerate().filter(|(i, _)| i % 5 != fold).map(|(_, &j)| corpus[j].clone()).collect();
+        let model = Model::train_with(&train, k, options);
+        for (_, &j) in order.iter().enumerate().filter(|(i, _)| i % 5 == fold) {
+            let e = &corpus[j];
+            let s = model.predict(&e.subject, &e.body);
+            points[0].push((f64::from(s.confidence), s.category == e.category));
+            let expected = if e.coverage.is_empty() {
+                model.is_covered(&e.category) == Some(true)
+            } else {
+                e.coverage == "covered"
+            };
+            points[1].push((f64::from(s.coverage_confidence), (s.coverage == "covered") == expected));
+        }
+    }
+    points.map(|p| {
+        let n = p.len() as f64;
+        let mut ece = 0.0;
+        for b in 0..10 {
+            let bin: Vec<&(f64, bool)> = p.iter().filter(|(c, _)| ((c * 10.0) as usize).min(9) == b).collect();
+            if bin.is_empty() {
+                continue;
+            }
+            let conf = bin.iter().map(|(c, _)| c).sum::<f64>() / bin.len() as f64;
+            let acc = bin.iter().filter(|(_, ok)| *ok).count() as f64 / bin.len() as f64;
+            ece += (conf - acc).abs() * bin.len() as f64 / n;
+        }
+        let nll = p.iter().map(|(c, ok)| -(if *ok { *c } else { 1.0 - c }).clamp(1e-6, 1.0).ln()).sum::<f64>() / n;
+        let acc = p.iter().filter(|(_, ok)| *ok).count() as f64 / n;
+        let conf = p.iter().map(|(c, _)| c).sum::<f64>() / n;
+        [ece, nll, acc, conf]
+    })
+}
+
+#[test]
+#[ignore = "a tuning harness run by hand in release (EXP=...): calibration of the confidences"]
+fn calibration_of_confidences() {
+    let corpus = Example::bundled();
+    let k = knowledge();
+    let names = std::env::var("EXP").unwrap_or_else(|_| "final".to_owned());
+    for name in names.split(',') {
+        let Some(options) = config(name) else { continue };
+        let mut sum = [[0.0f64; 4]; 2];
+        for seed in [1, 2] {
+            let c = calibration(&corpus, &k, &options, seed);
+            for (s, v) in sum.iter_mut().flatten().zip(c.iter().flatten()) {
+                *s += v / 2.0;
+            }
+        }
+        println!(
+            "{name:<30} category ECE {:.3} NLL {:.3} acc {:.3} conf {:.3} | coverage ECE {:.3} NLL {:.3} acc {:.3} conf {:.3}",
+            sum[0][0], sum[0][1], sum[0][2], sum[0][3], sum[1][0], sum[1][1], sum[1][2], sum[1][3]
+        );
+    }
+}
+
+#[test]
+#[ignore = "prints training time and prediction latency (run in release)"]
+fn timing() {
+    let corpus = Example::bundled();
+    let k = knowledge();
+    let start = std::time::Instant::now();
+    let mut model = Model::train(&corpus, &k);
+    for _ in 0..2 {
+        model = Model::train(&corpus, &k);
+    }
+    println!("training on {} requests: {:?}", corpus.len(), start.elapsed() / 3);
+    let start = std::time::Instant::now();
+    let mut worst = std::time::Duration::ZERO;
+    for e in &corpus {
+        let t = std::time::Instant::now();
+        std::hint::black_box(model.predict(&e.subject, &e.body));
+        worst = worst.max(t.elapsed());
+    }
+    println!("predict: mean {:?}, worst {:?} per request", start.elapsed() / corpus.len() as u32, worst);
+}
+
+#[test]
+#[ignore = "prints where training time goes (run in release)"]
+fn timing_parts() {
+    let corpus = Example::bundled();
+    let k = knowledge();
+    let s = crate::normalize::Stemmers::default();
+    let f = crate::features::FeatureConfig::default();
+    let start = std::time::Instant::now();
+    let mut nnz = 0;
+    for e in &corpus {
+        nnz += crate::features::extract(&s, &f, &e.subject, &e.body).counts.len();
+    }
+    println!("extract: {:?} for {} requests, {} raw features each", start.elapsed(), corpus.len(), nnz / corpus.len());
+    for name in ["bags=1", "bags=1+ep=20", "final"] {
+        let o = config(name).unwrap();
+        let start = std::time::Instant::now();
+        std::hint::black_box(Model::train_with(&corpus, &k, &o));
+        println!("{name}: {:?}", start.elapsed());
     }
 }

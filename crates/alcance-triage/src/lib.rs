@@ -162,6 +162,8 @@ impl PolicyKnowledge {
 }
 
 #[cfg(test)]
+mod borderline_tests;
+#[cfg(test)]
 mod experiments;
 #[cfg(test)]
 mod tests;

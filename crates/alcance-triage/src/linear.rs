@@ -135,15 +135,24 @@ impl Linear {
                     }
                     scale = 1.0;
                 }
-                for (k, pk) in p.iter().enumerate() {
+                // Gradient per class, then one contiguous pass over each feature's row (each
+                // weight still gets exactly one update, so the result is the same in any order).
+                let mut any = false;
+                for (k, pk) in p.iter_mut().enumerate() {
                     let target = if k == sample.y { 1.0 } else { 0.0 };
-                    let g = (pk - target) * sample.weight;
-                    if g == 0.0 {
-                        continue;
-                    }
-                    model.bias[k] -= lr * g * 0.1;
-                    for &(i, v) in sample.x {
-                        model.weights[i as usize * classes + k] -= lr * g * v / scale;
+                    *pk = (*pk - target) * sample.weight;
+                    any |= *pk != 0.0;
+                    model.bias[k] -= lr * *pk * 0.1;
+                }
+                if !any {
+                    continue;
+                }
+                for &(i, v) in sample.x {
+                    let row = &mut model.weights[i as usize * classes..(i as usize + 1) * classes];
+                    for (w, g) in row.iter_mut().zip(&p) {
+                        if *g != 0.0 {
+                            *w -= lr * g * v / scale;
+                        }
                     }
                 }
             }
