@@ -1,6 +1,7 @@
 //! Pure rules of Alcance. Nothing here does I/O, reads a clock or knows about SQL or HTTP:
 //! callers hand in the time and the data, and get decisions back.
 
+pub mod calendar;
 pub mod field;
 pub mod hours;
 pub mod model;
@@ -8,6 +9,7 @@ pub mod money;
 pub mod policy;
 pub mod quote;
 pub mod role;
+pub mod sla;
 mod string_enum;
 pub mod ticket;
 pub mod validate;

@@ -157,6 +157,10 @@ crate::string_enum!(
         /// A client's answer to a "not covered" classification: a quote, prepaid hours, or
         /// declining (the choice and an optional comment are in `after`).
         ClientDecision => "client_decision",
+        /// Time an agent spent (internal): minutes, billing and the day worked.
+        TimeLogged => "time_logged",
+        /// A quote of the ticket changed state: number and status before and after.
+        QuoteChanged => "quote_changed",
     }
 );
 

@@ -87,6 +87,9 @@ impl Status {
         match (self, to) {
             (Status::Resolved, Status::Open) => true,
             (Status::AwaitingDecision, Status::QuoteRequested) => true,
+            // Choosing to pay with prepaid hours starts the work (through the decision use
+            // case, which checks the balance; a bare status change is refused there).
+            (Status::AwaitingDecision, Status::InProgress) => true,
             (Status::Closed, _) => false,
             (_, Status::Closed) => true,
             _ => false,
@@ -199,11 +202,13 @@ mod tests {
             assert_eq!(Status::AwaitingDecision.check_transition(Status::QuoteRequested, role, false), Ok(()));
             // Declining closes the request.
             assert_eq!(Status::AwaitingDecision.check_transition(Status::Closed, role, false), Ok(()));
-            // Spending hours starts work: that is the agency's move, not the client's.
-            assert_eq!(
-                Status::AwaitingDecision.check_transition(Status::InProgress, role, false),
-                Err(TransitionError::Forbidden)
-            );
+            // Choosing to spend prepaid hours starts the work (the decision use case checks the
+            // balance; a bare status change by a contact is refused there).
+            assert_eq!(Status::AwaitingDecision.check_transition(Status::InProgress, role, false), Ok(()));
+            // Nowhere else may a contact start work.
+            for from in [Status::Open, Status::Quoted, Status::WaitingOnClient] {
+                assert_eq!(from.check_transition(Status::InProgress, role, false), Err(TransitionError::Forbidden));
+            }
             // A quote is asked for only while a decision is awaited.
             for from in [Status::New, Status::Open, Status::InProgress, Status::Quoted, Status::Resolved] {
                 assert!(from.check_transition(Status::QuoteRequested, role, false).is_err(), "{from:?}");
