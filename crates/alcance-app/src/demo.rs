@@ -292,7 +292,7 @@ async fn create_directory(setup: &App, year: i32) -> Result<People, AppError> {
     }
     for org in &ORGS {
         let new = NewOrganization { slug: org.slug.into(), name: org.name.into(), time_zone: None };
-        directory::create_org(setup, &admin, new).await?;
+        let created = directory::create_org(setup, &admin, new).await?;
         let contract = NewContract {
             organization: org.slug.into(),
             name: format!("Soporte técnico {year}"),
@@ -306,6 +306,15 @@ async fn create_directory(setup: &App, year: i32) -> Result<People, AppError> {
             policy_id: None,
         };
         directory::create_contract(setup, &admin, contract).await?;
+        // A prepaid package of 40 hours, so not-covered work can be paid with hours.
+        let package = crate::hours::PurchaseInput {
+            hours: "40".into(),
+            price: (40 * HOURLY_RATE).to_string(),
+            purchased_on: String::new(),
+            expires_on: format!("{}-12-31", year + 1),
+            invoice_ref: format!("FE-{year}-{}", created.id),
+        };
+        crate::hours::record_purchase(setup, &admin, created.id, package).await?;
         for (kind, name, url, description) in org.assets {
             let new = NewAsset {
                 organization: org.slug.into(),

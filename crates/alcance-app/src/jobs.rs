@@ -2,20 +2,32 @@
 //! claimed by any server process with a lease, retried with backoff, and kept as "dead" for
 //! an admin to look at and retry once they have used their attempts.
 //!
-//! Kinds so far: [`TRIAGE_RETRAIN`]. The worker also keeps this process's triage model in
+//! Kinds so far: [`TRIAGE_RETRAIN`], and the periodic [`QUOTES_EXPIRE`], [`HOURS_EXPIRE`] and
+//! [`HOURS_EXPIRING_NOTICE`]. The worker also keeps this process's triage model in
 //! step with the one active in the database (another process may have trained it).
 
 use std::time::Duration as StdDuration;
 
 use alcance_domain::model::Id;
 use alcance_store::Conn;
-use alcance_store::repo::jobs::{self, Job, NewJob};
+pub use alcance_store::repo::jobs::Job;
+use alcance_store::repo::jobs::{self, NewJob};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::{Actor, App, AppError};
 
 /// Retrains the triage classifier from agents' decisions (see `triage_learning`).
 pub const TRIAGE_RETRAIN: &str = "triage.retrain";
+/// Marks sent quotes past their validity as expired.
+pub const QUOTES_EXPIRE: &str = "quotes.expire";
+/// Writes expiry entries for packages past their date.
+pub const HOURS_EXPIRE: &str = "hours.expire";
+/// Tells managers about packages that expire within 30 days.
+pub const HOURS_EXPIRING_NOTICE: &str = "hours.expiring_notice";
+
+/// Jobs that run once per period however many servers share the database: each is queued
+/// under its kind as dedupe key, so only one of each waits at a time.
+const PERIODIC: [(&str, i64); 3] = [(QUOTES_EXPIRE, 3600), (HOURS_EXPIRE, 3600), (HOURS_EXPIRING_NOTICE, 6 * 3600)];
 
 /// How long a claimed job is this worker's before another may take it over.
 const LEASE: Duration = Duration::minutes(10);
@@ -46,8 +58,31 @@ pub(crate) async fn enqueue_retrain(c: &mut dyn Conn, delay: Duration, now: Date
 async fn dispatch(app: &App, job: &Job) -> Result<(), String> {
     match job.kind.as_str() {
         TRIAGE_RETRAIN => crate::triage_learning::retrain(app, "job").await.map(|_| ()).map_err(|e| e.to_string()),
+        QUOTES_EXPIRE => crate::quotes::expire_due(app).await.map(|_| ()).map_err(|e| e.to_string()),
+        HOURS_EXPIRE => crate::hours::expire_packages(app).await.map(|_| ()).map_err(|e| e.to_string()),
+        HOURS_EXPIRING_NOTICE => crate::hours::notify_expiring(app).await.map(|_| ()).map_err(|e| e.to_string()),
         other => Err(format!("unknown job kind `{other}`")),
     }
+}
+
+/// Queues the next run of every periodic job that has none waiting (the first run of each
+/// is due at once).
+pub async fn schedule_periodic(app: &App) -> Result<(), AppError> {
+    let now = app.now();
+    app.store
+        .write(move |c| {
+            Box::pin(async move {
+                for (kind, seconds) in PERIODIC {
+                    let ran_before = !jobs::of_kind(c, kind, 1).await?.is_empty();
+                    let run_at = if ran_before { now + Duration::seconds(seconds) } else { now };
+                    let job =
+                        NewJob { kind, payload: "{}", dedupe_key: Some(kind), run_at, max_attempts: MAX_ATTEMPTS };
+                    jobs::enqueue(c, &job, now).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// Claims and runs due jobs one after another until none is due; gives how many ran.
@@ -90,6 +125,9 @@ pub async fn run_worker(app: App, tick: StdDuration, stop: tokio::sync::watch::R
     let worker = worker_name();
     let mut stop = stop;
     let mut last_sync = std::time::Instant::now();
+    if let Err(e) = schedule_periodic(&app).await {
+        tracing::error!(error = %e, "could not schedule the periodic jobs");
+    }
     loop {
         if let Err(e) = run_due(&app, &worker).await {
             tracing::error!(error = %e, "the job worker could not reach the database");
@@ -98,6 +136,9 @@ pub async fn run_worker(app: App, tick: StdDuration, stop: tokio::sync::watch::R
             last_sync = std::time::Instant::now();
             if let Err(e) = crate::triage_learning::sync_active(&app).await {
                 tracing::warn!(error = %e, "could not check for a newer triage model");
+            }
+            if let Err(e) = schedule_periodic(&app).await {
+                tracing::error!(error = %e, "could not schedule the periodic jobs");
             }
         }
         tokio::select! {

@@ -13,12 +13,17 @@ pub mod demo;
 pub mod directory;
 mod error;
 mod history;
+pub mod hours;
 pub mod jobs;
 pub mod not_covered;
 pub mod policies;
 pub mod portal_views;
+pub mod quote_mail;
+pub mod quotes;
+pub mod reports;
 pub mod secrets;
 pub mod tickets;
+pub mod time_entries;
 pub mod triage;
 pub mod triage_learning;
 

@@ -58,8 +58,8 @@ impl Choice {
     fn next_status(self) -> Option<Status> {
         match self {
             Choice::Quote => Some(Status::QuoteRequested),
-            // Balances do not exist yet: the team confirms the hours and starts the work.
-            Choice::Hours => None,
+            // The work starts; agents' time on it is consumed from the packages.
+            Choice::Hours => Some(Status::InProgress),
             Choice::Decline => Some(Status::Closed),
         }
     }
@@ -135,6 +135,10 @@ pub async fn record_client_decision(
                     after["comment_id"] = json!(saved.id);
                     after["comment"] = json!(body);
                 }
+                if choice == Choice::Hours {
+                    require_balance(c, &t, now).await?;
+                    alcance_store::repo::hours::set_funding(c, t.id, "hours", None, now).await?;
+                }
                 Event::new(EventKind::ClientDecision).after(after).record(c, t.id, who, now).await?;
                 if let Some(next) = choice.next_status() {
                     let reason = (choice == Choice::Decline).then(|| DECLINED_REASON.to_owned());
@@ -156,6 +160,25 @@ pub async fn record_client_decision(
             })
         })
         .await
+}
+
+/// Paying with hours needs hours: a positive balance in a live package, or a contract that
+/// allows an overdraft.
+async fn require_balance(c: &mut dyn Conn, t: &Ticket, now: DateTime<Utc>) -> Result<(), AppError> {
+    use alcance_store::repo::{hours, organizations};
+    hours::lock_organization(c, t.organization_id).await?;
+    let terms = crate::hours::terms(c, t.organization_id).await?;
+    let org = organizations::by_id(c, t.organization_id).await?.ok_or(AppError::NotFound)?;
+    let today = crate::hours::today_in(&org.time_zone, now);
+    let packages = hours::packages(c, t.organization_id).await?;
+    let balances: Vec<_> = packages.iter().map(|p| p.as_balance()).collect();
+    let available = alcance_domain::hours::available_minutes(&balances, today);
+    let live = balances.iter().any(|p| p.is_live(today));
+    if available > 0 || (terms.allow_overdraft && live) {
+        Ok(())
+    } else {
+        Err(crate::hours::insufficient("choice", available))
+    }
 }
 
 /// Called by classification, in its transaction, after the ticket took its new category,
@@ -392,7 +415,7 @@ mod tests {
         }
         assert!(Choice::parse("choice", "gratis").is_err());
         assert_eq!(Choice::Quote.next_status(), Some(Status::QuoteRequested));
-        assert_eq!(Choice::Hours.next_status(), None);
+        assert_eq!(Choice::Hours.next_status(), Some(Status::InProgress));
         assert_eq!(Choice::Decline.next_status(), Some(Status::Closed));
     }
 }

@@ -83,7 +83,7 @@ pub async fn insert_package(conn: &mut dyn Conn, p: &NewPackage<'_>, now: DateTi
 }
 
 const PACKAGES: &str = "SELECT p.id, p.organization_id, p.minutes, p.price_minor, p.currency, p.purchased_on, p.expires_on, \
-    p.invoice_ref, p.created_by, p.created_at, COALESCE((SELECT SUM(l.minutes) FROM hour_ledger l WHERE l.package_id = p.id), 0) AS balance \
+    p.invoice_ref, p.created_by, p.created_at, CAST(COALESCE((SELECT SUM(l.minutes) FROM hour_ledger l WHERE l.package_id = p.id), 0) AS BIGINT) AS balance \
     FROM hour_packages p";
 
 /// An organisation's packages with their balances, the one expiring first first.
@@ -211,8 +211,7 @@ pub async fn ledger(
 
 /// The sum of an organisation's movements before `at` (the opening balance of a statement).
 pub async fn balance_before(conn: &mut dyn Conn, organization_id: Id, at: DateTime<Utc>) -> Result<i64, StoreError> {
-    let sql =
-        "SELECT COALESCE(SUM(minutes), 0) AS total FROM hour_ledger WHERE organization_id = $1 AND created_at < $2";
+    let sql = "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) AS total FROM hour_ledger WHERE organization_id = $1 AND created_at < $2";
     conn.fetch_one(Sql::Borrowed(sql), vec![organization_id.into(), at.into()]).await?.int("total")
 }
 

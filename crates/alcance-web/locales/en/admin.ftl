@@ -200,3 +200,16 @@ admin-outbox-sent = Sent
 admin-outbox-show = Show the message
 admin-outbox-limit = Up to the 200 most recent are shown.
 admin-outbox-open = Open Outgoing e-mail
+
+# Background jobs
+admin-nav-jobs = Jobs
+admin-nav-hours = Hours
+admin-jobs-title = Failed background jobs
+admin-jobs-intro = Jobs that used all their attempts (retraining the classifier, expiring quotes and packages, notices). Read the error and retry once the cause is fixed.
+admin-jobs-empty = No failed jobs.
+admin-jobs-kind = Kind
+admin-jobs-attempts = Attempts
+admin-jobs-error = Last error
+admin-jobs-when = Failed
+admin-jobs-retry = Retry
+admin-jobs-retried = The job is queued again and will run in a few seconds.

@@ -200,3 +200,16 @@ admin-outbox-sent = Enviado
 admin-outbox-show = Ver el mensaje
 admin-outbox-limit = Se muestran hasta los 200 más recientes.
 admin-outbox-open = Abrir Correos salientes
+
+# Background jobs
+admin-nav-jobs = Trabajos
+admin-nav-hours = Horas
+admin-jobs-title = Trabajos en segundo plano fallidos
+admin-jobs-intro = Trabajos que agotaron sus intentos (reentrenar el clasificador, vencer cotizaciones y paquetes, avisos). Revise el error y vuelva a intentarlo cuando la causa esté resuelta.
+admin-jobs-empty = No hay trabajos fallidos.
+admin-jobs-kind = Tipo
+admin-jobs-attempts = Intentos
+admin-jobs-error = Último error
+admin-jobs-when = Falló
+admin-jobs-retry = Reintentar
+admin-jobs-retried = El trabajo volvió a la cola y se ejecutará en unos segundos.

@@ -3,6 +3,8 @@
 
 pub mod directory;
 pub mod dto;
+pub mod hours;
+pub mod quotes;
 pub mod session;
 pub mod tickets;
 
@@ -30,6 +32,8 @@ pub fn routes(max_attachment_bytes: usize) -> (axum::Router<App>, OpenApi) {
         .merge(tickets::router(max_attachment_bytes))
         .merge(directory::router())
         .merge(session::router())
+        .merge(hours::router())
+        .merge(quotes::router())
         .split_for_parts();
     api.info.title = "Alcance API".into();
     api.info.version = env!("CARGO_PKG_VERSION").into();

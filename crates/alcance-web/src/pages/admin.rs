@@ -3,6 +3,7 @@
 //! an agent is told the page is not for their role, a client contact that it does not exist.
 
 mod catalog;
+mod jobs;
 mod people;
 mod system;
 
@@ -32,6 +33,8 @@ pub fn router() -> Router<App> {
         .route("/admin/tokens/{id}/revoke", post(system::revoke_token))
         .route("/admin/policy", get(system::policy))
         .route("/admin/outbox", get(system::outbox))
+        .route("/admin/jobs", get(jobs::list))
+        .route("/admin/jobs/{id}/retry", post(jobs::retry))
 }
 
 /// A signed-in admin. An agent gets the "forbidden" page; a client contact "not found", as

@@ -5,6 +5,7 @@
 //! "not found", as for anything they may not see.
 
 mod actions;
+mod business_report;
 mod queue;
 mod ticket;
 mod triage_report;
@@ -21,6 +22,7 @@ pub fn router() -> Router<App> {
     Router::new()
         .route("/agent", get(queue::page))
         .route("/agent/triage", get(triage_report::page))
+        .route("/agent/reports", get(business_report::page))
         .route("/agent/tickets/{number}", get(ticket::page))
         .route("/agent/tickets/{number}/viewers", get(actions::viewers))
         .route("/agent/tickets/{number}/classify", post(actions::classify))

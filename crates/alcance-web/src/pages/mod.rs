@@ -6,7 +6,9 @@ pub mod admin;
 pub mod agent;
 pub mod assets;
 pub mod auth;
+pub mod hours;
 pub mod portal;
+pub mod quotes;
 pub mod upload;
 
 use alcance_app::{Actor, App, auth as app_auth};
@@ -30,6 +32,8 @@ pub fn router() -> Router<App> {
         .merge(agent::router())
         .merge(admin::router())
         .merge(assets::router())
+        .merge(hours::router())
+        .merge(quotes::router())
 }
 
 /// What every page needs: the language, the signed-in user, the CSRF token for its forms,

@@ -173,14 +173,33 @@ async fn hours_only_where_the_policy_allows_them(backend: TestBackend) {
     assert_eq!(detail["ticket"]["status"], "awaiting_decision");
     assert!(!event_kinds(&detail).contains(&"client_decision".to_owned()));
 
-    // Where the policy allows them, hours are recorded and the request waits for the team.
+    // Where the policy allows them, hours need a balance: without a package the choice is
+    // refused on the card, in Spanish, and nothing is recorded.
     classify(&t, fx.ticket_a, "new_feature").await;
+    let refused = ana.submit(&format!("{path}/decision"), &[("choice", "hours")]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("no tiene saldo de horas disponible (saldo: 0 h)"), "{}", refused.body);
+    let detail = t.ticket(fx.ticket_a, &fx.admin.token).await;
+    assert_eq!(detail["ticket"]["status"], "awaiting_decision");
+    assert!(!event_kinds(&detail).contains(&"client_decision".to_owned()));
+
+    // With a package, the work starts and the hours are taken as the team logs time.
+    let expires = alcance_app::hours::today_in("America/Bogota", t.app.now()) + chrono::Duration::days(180);
+    let package = alcance_app::hours::PurchaseInput {
+        hours: "10".into(),
+        price: "1.500.000".into(),
+        purchased_on: String::new(),
+        expires_on: expires.to_string(),
+        invoice_ref: "FE-1".into(),
+    };
+    alcance_app::hours::record_purchase(&t.app, &fx.admin.actor(), fx.org_a.id, package).await.unwrap();
     let done = ana.submit(&format!("{path}/decision"), &[("choice", "hours")]).await;
     assert_eq!(done.see_other(), format!("{path}?msg=decided_hours"));
     let html = ana.get(&done.location).await.ok().to_owned();
-    assert!(html.contains("El equipo confirmará el saldo de horas"), "{html}");
+    assert!(html.contains("las horas se descuentan a medida que el equipo registra el tiempo"), "{html}");
+    assert!(!html.contains("El equipo confirmará el saldo de horas"), "{html}");
     let detail = t.ticket(fx.ticket_a, &fx.admin.token).await;
-    assert_eq!(detail["ticket"]["status"], "awaiting_decision");
+    assert_eq!(detail["ticket"]["status"], "in_progress");
     assert!(event_kinds(&detail).contains(&"client_decision".to_owned()));
 }
 

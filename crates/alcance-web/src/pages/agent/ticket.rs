@@ -6,7 +6,7 @@ use alcance_app::agent_views::{self, Happening, TicketView, TimelineItem};
 use alcance_app::triage::{self, TicketSuggestion};
 use alcance_app::{Actor, App, account};
 use alcance_domain::Role;
-use alcance_domain::model::AssetKind;
+use alcance_domain::model::{AssetKind, EventKind};
 use alcance_domain::policy::Policy;
 use alcance_domain::ticket::{Coverage, Priority, Status};
 use askama::Template;
@@ -18,6 +18,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::{Choice, choices, staff_only};
+use crate::pages::quotes::{AgentPanel, agent_panel};
 use crate::pages::{PageCtx, PageError, SignedIn, render};
 use crate::view;
 
@@ -195,6 +196,8 @@ struct TicketPage {
     body: String,
     internal: bool,
     attachments_hint: String,
+    /// The "Cotizaciones" panel of a not-covered request.
+    quotes: Option<AgentPanel>,
 }
 
 impl TicketPage {
@@ -287,9 +290,12 @@ pub(super) async fn show(
         }
     };
     let panel = suggestion.map(|s| suggestion_panel(&ctx, &view.policy, s));
+    let quotes = agent_panel(app, &ctx, actor, &view.ticket).await;
+    let quote_events = quote_events(app, actor, &view).await;
     let status = if failure.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let mut page = build(app, ctx, view, kept, failure, notice, viewers);
+    let mut page = build(app, ctx, view, kept, failure, notice, viewers, quote_events);
     page.suggestion = panel;
+    page.quotes = quotes;
     (status, render(&page)).into_response()
 }
 
@@ -345,6 +351,37 @@ fn percent(ctx: &PageCtx, basis_points: i64) -> String {
     }
 }
 
+/// The quote events' number and status, oldest first: the agent's read model shows them only
+/// by their kind, so they are read from the ticket's history (only when there are some).
+async fn quote_events(app: &App, actor: &Actor, view: &TicketView) -> Vec<(String, String)> {
+    let has_quotes = view
+        .timeline
+        .iter()
+        .any(|i| matches!(i, TimelineItem::Event { what: Happening::Other(EventKind::QuoteChanged), .. }));
+    if !has_quotes {
+        return Vec::new();
+    }
+    let detail = match alcance_app::tickets::get(app, actor, view.ticket.number).await {
+        Ok(detail) => detail,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the quote events");
+            return Vec::new();
+        }
+    };
+    detail
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::QuoteChanged)
+        .map(|e| {
+            let after: serde_json::Value =
+                e.after.as_deref().and_then(|a| serde_json::from_str(a).ok()).unwrap_or_default();
+            let text = |key: &str| after.get(key).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+            (text("number"), text("status"))
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
 fn build(
     app: &App,
     ctx: PageCtx,
@@ -353,11 +390,24 @@ fn build(
     failure: Option<Failure>,
     notice: Option<String>,
     viewers: Option<String>,
+    quote_events: Vec<(String, String)>,
 ) -> TicketPage {
     let lang = ctx.lang_code();
     let tz = view::zone(&view.organization.time_zone);
     let t = &view.ticket;
-    let entries = view.timeline.iter().map(|item| entry(&ctx, tz, item)).collect();
+    // Quote events come in the timeline's order (history order), one per QuoteChanged.
+    let mut quote_events = quote_events.into_iter();
+    let entries = view
+        .timeline
+        .iter()
+        .map(|item| {
+            let quote = match item {
+                TimelineItem::Event { what: Happening::Other(EventKind::QuoteChanged), .. } => quote_events.next(),
+                _ => None,
+            };
+            entry(&ctx, tz, item, quote)
+        })
+        .collect();
 
     let contract = view.contract.as_ref().map(|c| ContractGlance {
         name: c.name.clone(),
@@ -468,11 +518,12 @@ fn build(
         body: kept.body,
         internal: kept.internal,
         attachments_hint,
+        quotes: None,
         ctx,
     }
 }
 
-fn entry(ctx: &PageCtx, tz: Tz, item: &TimelineItem) -> Entry {
+fn entry(ctx: &PageCtx, tz: Tz, item: &TimelineItem, quote: Option<(String, String)>) -> Entry {
     let base = |kind, author: String, at: DateTime<Utc>| Entry {
         kind,
         author,
@@ -506,7 +557,10 @@ fn entry(ctx: &PageCtx, tz: Tz, item: &TimelineItem) -> Entry {
         }
         TimelineItem::Event { actor, at, what, reason, internal } => {
             let actor = actor.clone().unwrap_or_else(|| ctx.t("agent-system"));
-            let (text, download) = describe(ctx, &actor, what);
+            let (text, download) = match quote {
+                Some((number, status)) => (describe_quote(ctx, &actor, &number, &status), None),
+                None => describe(ctx, &actor, what),
+            };
             Entry {
                 text,
                 download,
@@ -516,6 +570,13 @@ fn entry(ctx: &PageCtx, tz: Tz, item: &TimelineItem) -> Entry {
             }
         }
     }
+}
+
+/// A quote's step in words: "Laura Gómez: cotización Q-2026-0001 enviada".
+fn describe_quote(ctx: &PageCtx, actor: &str, number: &str, status: &str) -> String {
+    let status = ctx.t(&format!("quote-status-{status}"));
+    ctx.lang
+        .text("agent-event-quote", &[("actor", actor.to_owned()), ("number", number.to_owned()), ("status", status)])
 }
 
 /// An event in words, and its download link when it added a file.

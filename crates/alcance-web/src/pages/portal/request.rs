@@ -7,6 +7,7 @@ use alcance_app::not_covered::{self, Choice};
 use alcance_app::portal_views::{self, Person, RequestView};
 use alcance_app::tickets::{self, TicketChange};
 use alcance_app::{App, AppError};
+use alcance_domain::FieldErrorCode;
 use alcance_domain::model::{EventKind, Id, TicketEvent};
 use alcance_domain::policy::Policy;
 use alcance_domain::ticket::{Coverage, Priority, Status};
@@ -20,6 +21,7 @@ use serde_json::Value;
 
 use super::form;
 use super::{Clock, Moment, staff_elsewhere};
+use crate::pages::quotes::{PortalQuote, portal_quote};
 use crate::pages::upload::{Submitted, size_limit};
 use crate::pages::{FormError, PageCtx, PageError, SignedIn, check_csrf, render};
 
@@ -88,7 +90,7 @@ impl Decision {
     fn new(ctx: &PageCtx, choice: &'static str, moment: Moment) -> Self {
         let (label, next) = match choice {
             "quote" => ("portal-decision-quote", "portal-decision-next-quote"),
-            "hours" => ("portal-decision-hours", "portal-decision-next-hours"),
+            "hours" => ("portal-decision-hours", "quote-portal-decision-next-hours"),
             _ => ("portal-decision-decline", "portal-decision-next-decline"),
         };
         Decision { choice, label: ctx.t(label), next: ctx.t(next), moment }
@@ -130,6 +132,8 @@ struct RequestPage {
     channel: String,
     timeline: Vec<Item>,
     not_covered: Option<NotCovered>,
+    /// The latest quote sent for the request.
+    quote: Option<PortalQuote>,
     notice: Option<(&'static str, String)>,
     reply: ReplyState,
     limit: String,
@@ -162,7 +166,9 @@ fn notice(ctx: &PageCtx, number: i64, msg: Option<&str>) -> Option<(&'static str
         "closed" => ok("portal-msg-closed"),
         "reopened" => ok("portal-msg-reopened"),
         "decided_quote" => ok("portal-msg-decided-quote"),
-        "decided_hours" => ok("portal-msg-decided-hours"),
+        "decided_hours" => ok("quote-portal-msg-decided-hours"),
+        "quote_accepted" => ok("quote-portal-msg-accepted"),
+        "quote_rejected" => ok("quote-portal-msg-rejected"),
         "decided_decline" => ok("portal-msg-decided-decline"),
         "not_allowed" => warn("portal-msg-not-allowed"),
         "already_closed" => warn("portal-msg-already-closed"),
@@ -221,11 +227,25 @@ fn event_text(
             let choice = after.get("choice").and_then(Value::as_str).and_then(|c| Choice::parse("choice", c).ok())?;
             Some(ctx.t(match choice {
                 Choice::Quote => "portal-event-decision-quote",
-                Choice::Hours => "portal-event-decision-hours",
+                Choice::Hours => "quote-portal-event-decision-hours",
                 Choice::Decline => "portal-event-decision-decline",
             }))
         }
-        EventKind::AssigneeChanged | EventKind::Replied | EventKind::NoteAdded | EventKind::AttachmentAdded => None,
+        EventKind::QuoteChanged => {
+            let number = after.get("number").and_then(Value::as_str)?.to_owned();
+            let state = after.get("status").and_then(Value::as_str)?;
+            Some(
+                ctx.lang.text(
+                    "portal-event-quote",
+                    &[("number", number), ("status", ctx.t(&format!("quote-status-{state}")))],
+                ),
+            )
+        }
+        EventKind::AssigneeChanged
+        | EventKind::Replied
+        | EventKind::NoteAdded
+        | EventKind::AttachmentAdded
+        | EventKind::TimeLogged => None,
     }
 }
 
@@ -321,6 +341,7 @@ async fn build(
         channel: ctx.channel_label(&t.channel),
         timeline: timeline(ctx, &clock, &view),
         not_covered,
+        quote: portal_quote(app, ctx, &page.actor, t.number, msg).await,
         notice: notice(ctx, t.number, msg),
         reply,
         limit: size_limit(ctx.lang, app.settings.max_attachment_bytes),
@@ -529,6 +550,10 @@ pub async fn decide(
         Err(AppError::Invalid(f)) => {
             if f.field == "comment" {
                 state.decision_comment_error = Some(ctx.t("portal-decision-comment-too-long"));
+            } else if f.code == FieldErrorCode::InsufficientBalance {
+                // Paying with hours needs hours: the balance (from the detail) and what to do.
+                let balance = f.detail.clone().unwrap_or_else(|| "0 h".to_owned());
+                state.decision_error = Some(ctx.t1("quote-portal-decision-no-balance", "balance", balance));
             } else {
                 state.decision_error = Some(ctx.t("portal-decision-hours-not-allowed"));
             }
