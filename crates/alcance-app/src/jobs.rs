@@ -25,9 +25,20 @@ pub const HOURS_EXPIRE: &str = "hours.expire";
 /// Tells managers about packages that expire within 30 days.
 pub const HOURS_EXPIRING_NOTICE: &str = "hours.expiring_notice";
 
+/// Recomputes SLA clocks: warnings, breaches, notifications.
+pub const SLA_CHECK: &str = "sla.check";
+/// Delivers the outbox over SMTP.
+pub const MAIL_DELIVER: &str = "mail.deliver";
+
 /// Jobs that run once per period however many servers share the database: each is queued
 /// under its kind as dedupe key, so only one of each waits at a time.
-const PERIODIC: [(&str, i64); 3] = [(QUOTES_EXPIRE, 3600), (HOURS_EXPIRE, 3600), (HOURS_EXPIRING_NOTICE, 6 * 3600)];
+const PERIODIC: [(&str, i64); 5] = [
+    (QUOTES_EXPIRE, 3600),
+    (HOURS_EXPIRE, 3600),
+    (HOURS_EXPIRING_NOTICE, 6 * 3600),
+    (SLA_CHECK, 60),
+    (MAIL_DELIVER, 30),
+];
 
 /// How long a claimed job is this worker's before another may take it over.
 const LEASE: Duration = Duration::minutes(10);
@@ -61,6 +72,8 @@ async fn dispatch(app: &App, job: &Job) -> Result<(), String> {
         QUOTES_EXPIRE => crate::quotes::expire_due(app).await.map(|_| ()).map_err(|e| e.to_string()),
         HOURS_EXPIRE => crate::hours::expire_packages(app).await.map(|_| ()).map_err(|e| e.to_string()),
         HOURS_EXPIRING_NOTICE => crate::hours::notify_expiring(app).await.map(|_| ()).map_err(|e| e.to_string()),
+        SLA_CHECK => crate::sla::check_all(app).await.map(|_| ()).map_err(|e| e.to_string()),
+        MAIL_DELIVER => crate::mailer::deliver_pending(app).await.map(|_| ()).map_err(|e| e.to_string()),
         other => Err(format!("unknown job kind `{other}`")),
     }
 }

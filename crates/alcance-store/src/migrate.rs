@@ -39,6 +39,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_hours_quotes.sql"),
         postgres: include_str!("../migrations/postgres/0005_hours_quotes.sql"),
     },
+    Migration {
+        version: 6,
+        sqlite: include_str!("../migrations/sqlite/0006_sla_mail.sql"),
+        postgres: include_str!("../migrations/postgres/0006_sla_mail.sql"),
+    },
 ];
 
 pub(crate) async fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {

@@ -7,8 +7,10 @@ pub mod agent;
 pub mod assets;
 pub mod auth;
 pub mod hours;
+pub mod mail;
 pub mod portal;
 pub mod quotes;
+pub mod sla;
 pub mod upload;
 
 use alcance_app::{Actor, App, auth as app_auth};
@@ -34,6 +36,8 @@ pub fn router() -> Router<App> {
         .merge(assets::router())
         .merge(hours::router())
         .merge(quotes::router())
+        .merge(sla::router())
+        .merge(mail::router())
 }
 
 /// What every page needs: the language, the signed-in user, the CSRF token for its forms,
