@@ -140,3 +140,59 @@ fn urgency_weighs_by_category() {
     let question = m.predict("Consulta", "Una duda, sin apuro: ¿cómo cambio el orden de las fotos de la galería?");
     assert_eq!(question.priority, "low", "{question:?}");
 }
+
+/// Same words, opposite facts: tense (worked before vs never had it, now vs next month) and
+/// intent (a question vs a request), which the indicator features carry. (subject, body,
+/// expected category, or the coverage alone when the category is a judgement call.)
+const TENSE_AND_INTENT: &[(&str, &str, &str)] = &[
+    (
+        "Nueva funcionalidad: exportar pedidos",
+        "Lo pedimos como nueva funcionalidad porque no sabíamos cómo llamarlo: el botón de exportar a Excel de la lista de pedidos ya no descarga nada desde el jueves, antes sí bajaba el archivo.",
+        "bug_fix",
+    ),
+    (
+        "Encuestas a clientes",
+        "Quisiéramos un módulo nuevo de encuestas de satisfacción que se envíe a los clientes después de cada pedido; hoy el sistema no tiene nada parecido.",
+        "new_feature",
+    ),
+    (
+        "Campo en el formulario",
+        "¿Cómo agrego yo un campo al formulario de contacto desde el administrador? Vi que el constructor de formularios lo permite pero no encuentro el botón.",
+        "usage_question",
+    ),
+    (
+        "Campo de número de pedido",
+        "Necesitamos que el formulario de contacto tenga un campo más para el número de pedido; así como está no nos sirve para el área de reclamos.",
+        "custom_modification",
+    ),
+    (
+        "Memoria del servidor al 98%",
+        "Ahora mismo el panel del hosting marca la memoria al 98% y el sitio responde con demoras de 20 segundos; hay muchísima gente conectada.",
+        "server_alert",
+    ),
+    (
+        "Preparar el servidor para las matrículas",
+        "En dos semanas arranca la campaña de matrículas y esperamos unas 15.000 visitas diarias. Hoy el sitio anda bien, pero queremos que amplíen el servidor antes para aguantar.",
+        "not_covered",
+    ),
+];
+
+#[test]
+fn tense_and_intent_decide_over_the_words() {
+    let m = model();
+    let mut wrong = Vec::new();
+    for (subject, body, expected) in TENSE_AND_INTENT {
+        let s = m.predict(subject, body);
+        let ok = match *expected {
+            "covered" | "not_covered" => s.coverage == *expected,
+            category => s.category == category && (s.coverage == "covered") == m.is_covered(category).unwrap(),
+        };
+        if !ok {
+            wrong.push(format!(
+                "{subject}: expected {expected}, got {} / {} ({:.2})",
+                s.category, s.coverage, s.confidence
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -151,6 +151,38 @@ pub fn evaluate(model: &Model, examples: &[Example]) -> Report {
     report(&model.categories(), &outcomes(model, examples))
 }
 
+/// The figures of several models each on its own held-out requests, pooled (nested CV).
+#[cfg(test)]
+pub(crate) fn evaluate_folds(parts: &[(Model, Vec<Example>)]) -> Report {
+    let mut all = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    for (model, test) in parts {
+        labels = model.categories().iter().map(|s| (*s).to_owned()).collect();
+        all.extend(outcomes(model, test));
+    }
+    let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+    report(&refs, &all)
+}
+
+/// Stratified folds: each category's requests shuffled with `seed` and dealt in turn.
+pub(crate) fn folds(examples: &[Example], k: usize, seed: u64) -> Vec<usize> {
+    let mut fold_of = vec![0usize; examples.len()];
+    let mut rng = Rng::new(seed);
+    let mut categories: Vec<&str> = examples.iter().map(|e| e.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let mut next = 0;
+    for category in categories {
+        let mut members: Vec<usize> = (0..examples.len()).filter(|&i| examples[i].category == category).collect();
+        rng.shuffle(&mut members);
+        for i in members {
+            fold_of[i] = next % k;
+            next += 1;
+        }
+    }
+    fold_of
+}
+
 /// Stratified k-fold cross-validation of the shipped configuration.
 pub fn cross_validate(examples: &[Example], knowledge: &PolicyKnowledge, k: usize, seed: u64) -> Report {
     cross_validate_with(examples, knowledge, k, seed, &TrainOptions::default())
@@ -168,20 +200,7 @@ pub fn cross_validate_with(
     options: &TrainOptions,
 ) -> Report {
     let k = k.max(2);
-    let mut fold_of = vec![0usize; examples.len()];
-    let mut rng = Rng::new(seed);
-    let mut categories: Vec<&str> = examples.iter().map(|e| e.category.as_str()).collect();
-    categories.sort_unstable();
-    categories.dedup();
-    let mut next = 0;
-    for category in categories {
-        let mut members: Vec<usize> = (0..examples.len()).filter(|&i| examples[i].category == category).collect();
-        rng.shuffle(&mut members);
-        for i in members {
-            fold_of[i] = next % k;
-            next += 1;
-        }
-    }
+    let fold_of = folds(examples, k, seed);
     let mut all = Vec::new();
     let mut labels: Vec<String> = knowledge.categories.iter().map(|c| c.id.clone()).collect();
     for fold in 0..k {

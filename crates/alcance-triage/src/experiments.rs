@@ -34,6 +34,8 @@ pub(crate) fn config(name: &str) -> Option<TrainOptions> {
             "pair" => o.features.pair = f,
             "char" => o.features.char = f,
             "cue" => o.features.cue = f,
+            "ind" => o.features.indicator = f,
+            "icross" => o.features.indicator_cross = true,
             "subj" => o.features.subject_repeat = f as usize,
             "mindf" => o.min_df = f as usize,
             "pl2" => o.priority_sgd.l2 = f,
@@ -68,6 +70,24 @@ fn line(r: &Report) -> String {
     )
 }
 
+/// Mean and (population) standard deviation over the fold seeds of each figure.
+pub(crate) fn spread(runs: &[[f64; 4]]) -> ([f64; 4], [f64; 4]) {
+    let n = runs.len().max(1) as f64;
+    let mut mean = [0.0; 4];
+    let mut sd = [0.0; 4];
+    for r in runs {
+        for (m, v) in mean.iter_mut().zip(r) {
+            *m += v / n;
+        }
+    }
+    for r in runs {
+        for ((s, v), m) in sd.iter_mut().zip(r).zip(&mean) {
+            *s += (v - m) * (v - m) / n;
+        }
+    }
+    (mean, sd.map(f64::sqrt))
+}
+
 #[test]
 #[ignore = "a tuning harness run by hand in release (EXP=... SEEDS=...), minutes long; not a check"]
 fn experiments() {
@@ -81,17 +101,10 @@ fn experiments() {
             println!("{name}: unknown");
             continue;
         };
-        let mut sums = [0.0f64; 4];
+        let mut runs: Vec<[f64; 4]> = Vec::new();
         for &seed in &seeds {
             let r = cross_validate_with(&corpus, &k, 5, seed, &options);
-            for (s, v) in sums.iter_mut().zip([
-                r.coverage_accuracy,
-                r.category_macro_f1,
-                r.not_covered_recall,
-                r.priority_accuracy,
-            ]) {
-                *s += v / seeds.len() as f64;
-            }
+            runs.push([r.coverage_accuracy, r.category_macro_f1, r.not_covered_recall, r.priority_accuracy]);
             if std::env::var("MISTAKES").is_ok() {
                 for m in &r.mistakes {
                     println!(
@@ -102,12 +115,17 @@ fn experiments() {
             }
         }
         let v = variants_report(&corpus, &k, &options);
+        let (mean, sd) = spread(&runs);
         println!(
-            "{name:<40} CV cov {:.3} F1 {:.3} ncR {:.3} pri {:.3} | variants(n={}) {}",
-            sums[0],
-            sums[1],
-            sums[2],
-            sums[3],
+            "{name:<40} CV cov {:.3}±{:.3} F1 {:.3}±{:.3} ncR {:.3}±{:.3} pri {:.3}±{:.3} | variants(n={}) {}",
+            mean[0],
+            sd[0],
+            mean[1],
+            sd[1],
+            mean[2],
+            sd[2],
+            mean[3],
+            sd[3],
             v.n,
             line(&v)
         );
@@ -226,5 +244,72 @@ fn timing_parts() {
         let start = std::time::Instant::now();
         std::hint::black_box(Model::train_with(&corpus, &k, &o));
         println!("{name}: {:?}", start.elapsed());
+    }
+}
+
+/// The threshold an inner cross-validation of `train` picks: the highest coverage accuracy among
+/// thresholds whose not-covered recall reaches `min_recall` (the best recall if none does).
+fn inner_threshold(train: &[Example], k: &PolicyKnowledge, options: &TrainOptions, seed: u64, min_recall: f64) -> f32 {
+    let fold_of = crate::eval::folds(train, 4, seed.wrapping_add(101));
+    let mut points: Vec<(f32, bool)> = Vec::new();
+    for fold in 0..4 {
+        let inner: Vec<Example> =
+            train.iter().zip(&fold_of).filter(|(_, f)| **f != fold).map(|(e, _)| e.clone()).collect();
+        let model = Model::train_with(&inner, k, options);
+        for (e, _) in train.iter().zip(&fold_of).filter(|(_, f)| **f == fold) {
+            let nc = model.is_covered(&e.category) == Some(false);
+            points.push((model.not_covered_probability(&e.subject, &e.body), nc));
+        }
+    }
+    let positives = points.iter().filter(|p| p.1).count().max(1) as f64;
+    let mut best = (f64::NEG_INFINITY, 0.5f32);
+    for step in 10..=60 {
+        let t = step as f32 / 100.0;
+        let hit = points.iter().filter(|(p, nc)| *nc && *p >= t).count() as f64;
+        let acc = points.iter().filter(|(p, nc)| (*p >= t) == *nc).count() as f64 / points.len() as f64;
+        let recall = hit / positives;
+        let score = if recall >= min_recall { 1.0 + acc } else { recall };
+        if score > best.0 {
+            best = (score, t);
+        }
+    }
+    best.1
+}
+
+#[test]
+#[ignore = "nested cross-validation of the coverage threshold (EXP=... SEEDS=... MINREC=0.95), long"]
+fn nested_threshold() {
+    let corpus = Example::bundled();
+    let k = knowledge();
+    let names = std::env::var("EXP").unwrap_or_else(|_| "final".to_owned());
+    let seeds: Vec<u64> =
+        std::env::var("SEEDS").unwrap_or_else(|_| "1".to_owned()).split(',').filter_map(|s| s.parse().ok()).collect();
+    let min_recall: f64 = std::env::var("MINREC").ok().and_then(|v| v.parse().ok()).unwrap_or(0.95);
+    for name in names.split(',') {
+        let Some(options) = config(name) else { continue };
+        let mut runs = Vec::new();
+        let mut chosen = Vec::new();
+        for &seed in &seeds {
+            let fold_of = crate::eval::folds(&corpus, 5, seed);
+            let mut parts = Vec::new();
+            for fold in 0..5 {
+                let train: Vec<Example> =
+                    corpus.iter().zip(&fold_of).filter(|(_, f)| **f != fold).map(|(e, _)| e.clone()).collect();
+                let test: Vec<Example> =
+                    corpus.iter().zip(&fold_of).filter(|(_, f)| **f == fold).map(|(e, _)| e.clone()).collect();
+                let t = inner_threshold(&train, &k, &options, seed, min_recall);
+                chosen.push(t);
+                let mut model = Model::train_with(&train, &k, &options);
+                model.set_not_covered_threshold(t);
+                parts.push((model, test));
+            }
+            let r = crate::eval::evaluate_folds(&parts);
+            runs.push([r.coverage_accuracy, r.category_macro_f1, r.not_covered_recall, r.priority_accuracy]);
+        }
+        let (mean, sd) = spread(&runs);
+        println!(
+            "nested {name:<32} cov {:.3}±{:.3} F1 {:.3}±{:.3} ncR {:.3}±{:.3} pri {:.3}±{:.3} thresholds {chosen:?}",
+            mean[0], sd[0], mean[1], sd[1], mean[2], sd[2], mean[3], sd[3]
+        );
     }
 }

@@ -7,6 +7,7 @@
 
 mod eval;
 mod features;
+mod indicators;
 mod lexicon;
 mod linear;
 mod model;

@@ -149,6 +149,8 @@ struct ModelData {
 pub struct Model {
     data: ModelData,
     stemmers: Stemmers,
+    /// `data.options.not_covered_threshold`, overridable in tests (nested cross-validation).
+    threshold: f32,
 }
 
 /// Why a model could not be read back.
@@ -163,7 +165,7 @@ impl std::fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 impl Model {
     /// Trains the shipped configuration from labelled requests and the policy's knowledge.
@@ -273,6 +275,7 @@ impl Model {
                 priority_groups,
             },
             stemmers,
+            threshold: options.not_covered_threshold,
         }
     }
 
@@ -284,6 +287,32 @@ impl Model {
     /// Whether a category is covered by the policy the model was trained with.
     pub fn is_covered(&self, category: &str) -> Option<bool> {
         self.data.categories.iter().find(|c| c.id == category).map(|c| c.covered)
+    }
+
+    /// The probability the decision compares with the threshold: all not-covered categories
+    /// together (mixed with the coverage model's, when there is one).
+    #[cfg(test)]
+    pub(crate) fn not_covered_probability(&self, subject: &str, body: &str) -> f32 {
+        let raw = extract(&self.stemmers, &self.data.vocabulary.config, subject, body);
+        let x = self.data.vocabulary.transform(&raw);
+        let mut probs = self.data.category_model.scores(&x.entries);
+        softmax(&mut probs);
+        let mut p_covered: f32 =
+            self.data.categories.iter().zip(&probs).filter(|(c, _)| c.covered).map(|(_, p)| p).sum();
+        if let Some(m) = &self.data.coverage_model {
+            let mut pc = m.scores(&x.entries);
+            softmax(&mut pc);
+            let share = self.data.options.coverage_model_share;
+            p_covered = (1.0 - share) * p_covered + share * pc[0];
+        }
+        1.0 - p_covered
+    }
+
+    /// The same model deciding coverage at another threshold (nested cross-validation picks it
+    /// on inner folds only).
+    #[cfg(test)]
+    pub(crate) fn set_not_covered_threshold(&mut self, threshold: f32) {
+        self.threshold = threshold;
     }
 
     /// Suggests category, coverage and priority for a request, with the reasons.
@@ -304,7 +333,7 @@ impl Model {
             let share = self.data.options.coverage_model_share;
             p_covered = (1.0 - share) * p_covered + share * pc;
         }
-        let covered = 1.0 - p_covered < self.data.options.not_covered_threshold;
+        let covered = 1.0 - p_covered < self.threshold;
         let mut best = 0;
         let mut best_p = f32::NEG_INFINITY;
         for (k, (c, p)) in cats.iter().zip(&probs).enumerate() {
@@ -417,7 +446,8 @@ impl Model {
             return Err(ModelError("weights do not match the vocabulary".to_owned()));
         }
         data.vocabulary.reindex();
-        Ok(Model { data, stemmers: Stemmers::default() })
+        let threshold = data.options.not_covered_threshold;
+        Ok(Model { data, stemmers: Stemmers::default(), threshold })
     }
 }
 
