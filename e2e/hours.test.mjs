@@ -6,32 +6,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  setup,
-  newPage,
-  signIn,
-  clickAndWaitForNavigation,
-  shot,
-  a11yCheck,
-  textCheck,
-  fitsWidth,
-  h1,
-  USERS,
-  PHONE,
-} from './harness.mjs';
+import { setup, newPage, signIn, clickAndWaitForNavigation, shot, fitsWidth, h1, USERS, PHONE } from './harness.mjs';
+import { pathname, check, fileRequest, classify, decide } from './steps.mjs';
 
 const env = setup();
 
 /** The texts the flow reads (crates/alcance-web/locales/es and policy/default.toml). */
 const T = {
-  subject: 'Asunto',
-  body: 'Descripción',
-  send: 'Enviar solicitud',
-  category: 'Categoría',
-  classify: 'Clasificar',
-  classified: 'Caso clasificado.',
   hours: 'Usar horas de mi paquete',
-  submitDecision: 'Enviar mi decisión',
   timeTitle: (n) => `Tiempo registrado en #${n}`,
   duration: 'Duración',
   note: 'Nota (opcional)',
@@ -43,14 +25,6 @@ const T = {
   consumption: 'Consumo',
 };
 
-const pathname = (page) => new URL(page.url()).pathname;
-
-async function check(page) {
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'es');
-  await a11yCheck(page);
-  await textCheck(page);
-}
-
 test('work paid with prepaid hours shows in the manager\'s balance', async (t) => {
   const client = await newPage(await env.newContext(), t);
   const agent = await newPage(await env.newContext(), t);
@@ -58,31 +32,18 @@ test('work paid with prepaid hours shows in the manager\'s balance', async (t) =
   const subject = `Necesitamos un módulo nuevo de reservas de salones (${run})`;
 
   // 1. The requester asks for new work.
-  await signIn(client, USERS.requester);
-  await client.goto('/portal/new');
-  await client.getByLabel(T.subject, { exact: true }).fill(subject);
-  await client
-    .getByLabel(T.body, { exact: true })
-    .fill('Queremos que los afiliados reserven los salones de la Cámara desde el portal, con calendario y confirmación por correo. Es un módulo nuevo.');
-  await clickAndWaitForNavigation(client, client.getByRole('button', { name: T.send, exact: true }));
-  const match = pathname(client).match(/^\/portal\/tickets\/(\d+)$/);
-  assert.ok(match, `on the request page, not ${client.url()}`);
-  const number = Number(match[1]);
+  const number = await fileRequest(
+    client,
+    subject,
+    'Queremos que los afiliados reserven los salones de la Cámara desde el portal, con calendario y confirmación por correo. Es un módulo nuevo.',
+  );
 
   // 2. The agent classifies it as a new feature: not covered.
-  await signIn(agent, USERS.agent);
-  await agent.goto(`/agent/tickets/${number}`);
-  await agent.getByLabel(T.category, { exact: true }).selectOption('new_feature');
-  await clickAndWaitForNavigation(agent, agent.getByRole('button', { name: T.classify, exact: true }));
-  await agent.getByRole('status').filter({ hasText: T.classified }).waitFor();
+  await classify(agent, number, 'new_feature');
   await shot(agent, 'hours-01-agent-classified');
 
   // 3. The requester pays with hours.
-  await client.goto(`/portal/tickets/${number}`);
-  const box = client.locator('section.portal-scope-box');
-  await box.getByRole('radio', { name: T.hours }).check();
-  await clickAndWaitForNavigation(client, box.getByRole('button', { name: T.submitDecision, exact: true }));
-  assert.equal(pathname(client), `/portal/tickets/${number}`);
+  await decide(client, number, T.hours);
   await shot(client, 'hours-02-client-chose-hours');
 
   // 4. The agent logs 2 h on the ticket's time page, which shows the balance.

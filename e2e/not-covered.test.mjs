@@ -8,33 +8,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import {
-  setup,
-  newPage,
-  signIn,
-  clickAndWaitForNavigation,
-  shot,
-  a11yCheck,
-  textCheck,
-  fitsWidth,
-  h1,
-  USERS,
-  PHONE,
-  SCREENSHOTS,
-} from './harness.mjs';
+import { setup, newPage, signIn, clickAndWaitForNavigation, shot, fitsWidth, h1, USERS, PHONE, SCREENSHOTS } from './harness.mjs';
+import { pathname, check, fileRequest, classify, STEP_TEXTS } from './steps.mjs';
 
 const env = setup();
 
 /** The texts the flow reads (crates/alcance-web/locales/es and policy/default.toml). */
 const T = {
-  newRequest: 'Nueva solicitud',
-  subject: 'Asunto',
-  body: 'Descripción',
-  send: 'Enviar solicitud',
-  category: 'Categoría',
+  category: STEP_TEXTS.category,
   newFeature: 'Desarrollo de nuevas funcionalidades o módulos',
-  classify: 'Clasificar',
-  classified: 'Caso clasificado.',
   notCovered: 'No cubierta',
   awaiting: 'No cubierta: esperando decisión',
   boxTitle: 'Esta solicitud está fuera del alcance del soporte',
@@ -43,21 +25,13 @@ const T = {
   hours: 'Usar horas de mi paquete',
   decline: 'No deseo continuar',
   comment: 'Comentario (opcional)',
-  submit: 'Enviar mi decisión',
+  submit: STEP_TEXTS.submitDecision,
   confirmed: (n) => `Registramos su decisión en la solicitud #${n}: pidió una cotización.`,
   recorded: 'Su decisión:',
   quoteRequested: 'Cotización solicitada',
   eventQuote: 'Decisión: solicitar una cotización (proyecto independiente).',
   agentEvent: 'El cliente eligió: cotización.',
 };
-
-const pathname = (page) => new URL(page.url()).pathname;
-
-async function check(page) {
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'es');
-  await a11yCheck(page);
-  await textCheck(page);
-}
 
 test('a not-covered request, from the portal to the client\'s decision', async (t) => {
   const client = await newPage(await env.newContext(), t);
@@ -66,29 +40,19 @@ test('a not-covered request, from the portal to the client\'s decision', async (
   const subject = `Módulo nuevo de pagos en línea con PSE (${run})`;
 
   // 1. The requester asks for a new module.
-  await signIn(client, USERS.requester);
-  await client.goto('/portal/new');
-  assert.equal(await h1(client), T.newRequest);
-  await client.getByLabel(T.subject, { exact: true }).fill(subject);
-  await client
-    .getByLabel(T.body, { exact: true })
-    .fill('Queremos que los afiliados puedan pagar la renovación de la matrícula en línea con PSE desde el portal. Es un módulo nuevo.');
-  await clickAndWaitForNavigation(client, client.getByRole('button', { name: T.send, exact: true }));
-  const match = pathname(client).match(/^\/portal\/tickets\/(\d+)$/);
-  assert.ok(match, `on the request page, not ${client.url()}`);
-  const number = Number(match[1]);
+  const number = await fileRequest(
+    client,
+    subject,
+    'Queremos que los afiliados puedan pagar la renovación de la matrícula en línea con PSE desde el portal. Es un módulo nuevo.',
+  );
   assert.equal(await client.locator('.portal-scope-box').count(), 0, 'no scope box before classification');
   await shot(client, 'not-covered-01-client-request-sent');
 
   // 2. The agent classifies it as a new feature: not covered under the policy.
-  await signIn(agent, USERS.agent);
-  await agent.goto(`/agent/tickets/${number}`);
+  await classify(agent, number, 'new_feature');
   assert.equal(await h1(agent), subject);
-  const category = agent.getByLabel(T.category, { exact: true });
-  assert.equal((await category.locator('option[value="new_feature"]').innerText()).trim(), T.newFeature);
-  await category.selectOption('new_feature');
-  await clickAndWaitForNavigation(agent, agent.getByRole('button', { name: T.classify, exact: true }));
-  await agent.getByRole('status').filter({ hasText: T.classified }).waitFor();
+  const option = agent.getByLabel(T.category, { exact: true }).locator('option[value="new_feature"]');
+  assert.equal((await option.innerText()).trim(), T.newFeature);
   await agent.locator('.ticket-head .badge', { hasText: T.awaiting }).waitFor();
   await check(agent);
   await shot(agent, 'not-covered-02-agent-classified');

@@ -6,30 +6,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  setup,
-  newPage,
-  signIn,
-  clickAndWaitForNavigation,
-  shot,
-  a11yCheck,
-  textCheck,
-  h1,
-  USERS,
-} from './harness.mjs';
+import { setup, newPage, signIn, clickAndWaitForNavigation, shot, h1, USERS } from './harness.mjs';
+import { pathname, check, fileRequest, classify, decide } from './steps.mjs';
 
 const env = setup();
 
 /** The texts the flow reads (crates/alcance-web/locales/es and policy/default.toml). */
 const T = {
-  subject: 'Asunto',
-  body: 'Descripción',
-  send: 'Enviar solicitud',
-  category: 'Categoría',
-  classify: 'Clasificar',
-  classified: 'Caso clasificado.',
   quote: 'Solicitar una cotización (proyecto independiente)',
-  submitDecision: 'Enviar mi decisión',
   panel: 'Cotizaciones',
   newQuote: 'Nueva cotización',
   saveDraft: 'Guardar borrador',
@@ -47,14 +31,6 @@ const T = {
 // 12 h x $ 180.000 (the demo contract's rate) + $ 1.500.000 fixed = $ 3.660.000; IVA 19 % = $ 695.400.
 const TOTALS = { subtotal: '$ 3.660.000', tax: '$ 695.400', total: '$ 4.355.400' };
 
-const pathname = (page) => new URL(page.url()).pathname;
-
-async function check(page) {
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'es');
-  await a11yCheck(page);
-  await textCheck(page);
-}
-
 test('a quote, from a request for new work to accepted work', async (t) => {
   const client = await newPage(await env.newContext(), t);
   const agent = await newPage(await env.newContext(), t);
@@ -63,28 +39,17 @@ test('a quote, from a request for new work to accepted work', async (t) => {
   const subject = `Módulo de reservas de salones en línea (${run})`;
 
   // 1. The requester asks for new work.
-  await signIn(client, USERS.requester);
-  await client.goto('/portal/new');
-  await client.getByLabel(T.subject, { exact: true }).fill(subject);
-  await client
-    .getByLabel(T.body, { exact: true })
-    .fill('Queremos un módulo nuevo para que los afiliados reserven los salones de la Cámara desde el portal y paguen en línea.');
-  await clickAndWaitForNavigation(client, client.getByRole('button', { name: T.send, exact: true }));
-  const match = pathname(client).match(/^\/portal\/tickets\/(\d+)$/);
-  assert.ok(match, `on the request page, not ${client.url()}`);
-  const number = Number(match[1]);
+  const number = await fileRequest(
+    client,
+    subject,
+    'Queremos un módulo nuevo para que los afiliados reserven los salones de la Cámara desde el portal y paguen en línea.',
+  );
 
   // 2. The agent classifies it as a new feature (not covered).
-  await signIn(agent, USERS.agent);
-  await agent.goto(`/agent/tickets/${number}`);
-  await agent.getByLabel(T.category, { exact: true }).selectOption('new_feature');
-  await clickAndWaitForNavigation(agent, agent.getByRole('button', { name: T.classify, exact: true }));
-  await agent.getByRole('status').filter({ hasText: T.classified }).waitFor();
+  await classify(agent, number, 'new_feature');
 
   // 3. The requester asks for a quote.
-  await client.goto(`/portal/tickets/${number}`);
-  await client.getByRole('radio', { name: T.quote }).check();
-  await clickAndWaitForNavigation(client, client.getByRole('button', { name: T.submitDecision, exact: true }));
+  await decide(client, number, T.quote);
   await client.locator('.portal-badges .badge', { hasText: 'Cotización solicitada' }).waitFor();
 
   // 4. The agent drafts a quote with two lines from the ticket's "Cotizaciones" panel.

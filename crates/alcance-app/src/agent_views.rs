@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use alcance_domain::model::{Asset, Comment, Contract, EventKind, Id, Organization, Ticket, TicketEvent, User};
 use alcance_domain::policy::{Category, Localized, Policy};
+use alcance_domain::sla::SlaMetric;
 use alcance_domain::ticket::{Channel, Coverage, Priority, Status};
+use alcance_store::repo::sla::SlaRow;
 use alcance_store::repo::{assets, contracts, organizations, users};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -135,6 +137,8 @@ pub struct QueueRow {
     pub assignee: Option<String>,
     /// The category's label in the asked language, or its id when the policy lacks it.
     pub category: Option<String>,
+    /// The ticket's SLA as last computed (by its latest change or the minute's check).
+    pub sla: Option<SlaRow>,
 }
 
 pub struct Queue {
@@ -216,10 +220,12 @@ pub async fn queue(app: &App, actor: &Actor, filters: &QueueFilters, lang: &str)
         orgs: organizations.iter().map(|o| (o.id, o.name.clone())).collect(),
         users: people.iter().map(|u| (u.id, u.name.clone())).collect(),
     };
+    let sla_rows = crate::sla::rows_for(app, found.items.iter().map(|t| t.id).collect()).await?;
     let rows = found
         .items
         .into_iter()
         .map(|ticket| QueueRow {
+            sla: sla_rows.get(&ticket.id).cloned(),
             organization: names.org(ticket.organization_id),
             requester: names.user(ticket.requester_id),
             assignee: ticket.assignee_id.map(|id| names.user(id)),
@@ -281,6 +287,13 @@ pub enum Happening {
         choice: String,
         comment: Option<String>,
     },
+    /// An SLA target reached its warning threshold or was breached (`metric` as stored:
+    /// first_response, update, resolution).
+    Sla {
+        breached: bool,
+        metric: Option<SlaMetric>,
+        due: Option<DateTime<Utc>>,
+    },
     /// A kind this page does not describe yet.
     Other(EventKind),
 }
@@ -332,6 +345,8 @@ pub struct TicketView {
     pub timeline: Vec<TimelineItem>,
     /// Staff who can take the ticket.
     pub staff: Vec<User>,
+    /// The SLA clock now (none when it cannot be computed).
+    pub sla: Option<crate::sla::TicketClock>,
 }
 
 struct Context {
@@ -409,7 +424,9 @@ pub async fn ticket(app: &App, actor: &Actor, number: i64) -> Result<TicketView,
     let assignee = t.assignee_id.and_then(|id| by_id.get(&id)).map(|u| (*u).clone());
     // Staff who can take tickets: the active admins and agents (as `account::staff`).
     let staff = found.users.iter().filter(|u| u.active && u.role.is_staff()).cloned().collect();
+    let sla = crate::sla::ticket_clock(app, actor, t.id).await?;
     Ok(TicketView {
+        sla,
         ticket: detail.ticket,
         organization,
         requester,
@@ -470,6 +487,14 @@ fn happening(event: &TicketEvent, name: &dyn Fn(Id) -> String, policies: &HashMa
         EventKind::ClientDecision => Happening::ClientDecision {
             choice: after["choice"].as_str().unwrap_or_default().to_owned(),
             comment: after["comment"].as_str().map(str::to_owned),
+        },
+        EventKind::SlaWarning | EventKind::SlaBreached => Happening::Sla {
+            breached: event.kind == EventKind::SlaBreached,
+            metric: parsed(&after["metric"], SlaMetric::parse),
+            due: after["due"]
+                .as_str()
+                .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+                .map(|d| d.with_timezone(&Utc)),
         },
         other => Happening::Other(other),
     }

@@ -9,6 +9,7 @@ pub mod admin_views;
 pub mod agent_views;
 pub mod auth;
 pub mod clock;
+pub mod closures;
 pub mod demo;
 pub mod directory;
 mod error;
@@ -16,6 +17,7 @@ mod history;
 pub mod hours;
 pub mod jobs;
 pub mod mail_intake;
+pub mod mail_templates;
 pub mod mailer;
 pub mod not_covered;
 pub mod policies;
@@ -53,6 +55,8 @@ pub struct Settings {
     /// How long after an agent's classification the classifier is retrained (one retraining
     /// covers the decisions of a busy spell).
     pub triage_retrain_delay: chrono::Duration,
+    /// E-mail in and out. The default has no SMTP server: mail waits in the outbox.
+    pub mail: mailer::MailSettings,
 }
 
 impl Default for Settings {
@@ -64,6 +68,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".into(),
             auto_classify_min_confidence: None,
             triage_retrain_delay: chrono::Duration::minutes(10),
+            mail: mailer::MailSettings::default(),
         }
     }
 }

@@ -16,6 +16,7 @@ use serde_json::json;
 
 use crate::directory::org_by_slug;
 use crate::history::Event;
+use crate::mail_templates::TicketMail;
 use crate::{Actor, App, AppError, Settings, secrets};
 
 pub const DEFAULT_PAGE: i64 = 25;
@@ -40,6 +41,8 @@ pub async fn open(app: &App, actor: &Actor, input: OpenTicket, channel: Channel)
     let actor = actor.clone();
     let suggestion = crate::triage::suggest_for_open(app, &subject, &body, now).await;
     let pending = suggestion.clone();
+    let book = crate::sla::book_for_change(app).await?;
+    let settings = app.settings.clone();
     let ticket = app
         .store
         .write(move |c| {
@@ -81,6 +84,9 @@ pub async fn open(app: &App, actor: &Actor, input: OpenTicket, channel: Channel)
                 let after = json!({"status": ticket.status, "priority": ticket.priority, "channel": channel, "coverage": ticket.coverage});
                 Event::new(EventKind::Created).after(after).record(c, ticket.id, Some(actor.id()), now).await?;
                 crate::triage::store_for_new_ticket(c, ticket.id, &pending).await?;
+                crate::sla::refresh(c, &book, ticket.id, now).await?;
+                // The requester hears that the request arrived, whoever opened it.
+                crate::mailer::notify_ticket_event(c, &settings, &ticket, TicketMail::Acknowledged, None, now).await?;
                 Ok(ticket)
             })
         })
@@ -231,9 +237,18 @@ pub async fn change(app: &App, actor: &Actor, number: i64, change: TicketChange)
     };
     let now = app.now();
     let settings = app.settings.clone();
+    let book = crate::sla::book_for_change(app).await?;
     app.store
         .write(move |c| {
-            Box::pin(async move { apply_change(c, &actor, number, change, reason, policy, &settings, now).await })
+            Box::pin(async move {
+                let before = current.updated_at;
+                let t = apply_change(c, &actor, number, change, reason, policy, &settings, now).await?;
+                // Priority and status move the SLA clock; an unchanged ticket leaves it.
+                if t.updated_at != before {
+                    crate::sla::refresh(c, &book, t.id, now).await?;
+                }
+                Ok(t)
+            })
         })
         .await
 }
@@ -295,6 +310,11 @@ async fn apply_change(
     }
     t.updated_at = now;
     tickets::update(c, &t).await?;
+    // Not-covered requests send their own notice (not_covered.rs).
+    if t.status != unchanged.status && t.status != Status::AwaitingDecision {
+        let mail = TicketMail::StatusChanged { to: t.status };
+        crate::mailer::notify_ticket_event(c, settings, &t, mail, Some(actor.id()), now).await?;
+    }
     Ok(t)
 }
 
@@ -381,6 +401,8 @@ pub async fn comment(app: &App, actor: &Actor, number: i64, body: &str, internal
     }
     let actor = actor.clone();
     let now = app.now();
+    let book = crate::sla::book_for_change(app).await?;
+    let settings = app.settings.clone();
     app.store
         .write(move |c| {
             Box::pin(async move {
@@ -389,6 +411,10 @@ pub async fn comment(app: &App, actor: &Actor, number: i64, body: &str, internal
                     return Err(AppError::TicketClosed);
                 }
                 let comment = comments::insert(c, t.id, actor.id(), &body, internal, now).await?;
+                if !internal && actor.is_staff() {
+                    let reply = TicketMail::AgentReply { agent: actor.user.name.clone(), body: body.clone() };
+                    crate::mailer::notify_ticket_event(c, &settings, &t, reply, Some(actor.id()), now).await?;
+                }
                 let kind = if internal { EventKind::NoteAdded } else { EventKind::Replied };
                 Event::new(kind)
                     .after(json!({"comment_id": comment.id}))
@@ -399,6 +425,9 @@ pub async fn comment(app: &App, actor: &Actor, number: i64, body: &str, internal
                 }
                 t.updated_at = now;
                 tickets::update(c, &t).await?;
+                // A public agent reply meets the first response and restarts the update
+                // target; a client's reply to "waiting on client" restarts the clock.
+                crate::sla::refresh(c, &book, t.id, now).await?;
                 Ok(comment)
             })
         })

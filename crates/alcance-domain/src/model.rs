@@ -161,6 +161,10 @@ crate::string_enum!(
         TimeLogged => "time_logged",
         /// A quote of the ticket changed state: number and status before and after.
         QuoteChanged => "quote_changed",
+        /// An SLA target reached its warning threshold (internal): metric, due, percent.
+        SlaWarning => "sla_warning",
+        /// An SLA target passed its due instant unmet (internal): metric, due, percent.
+        SlaBreached => "sla_breached",
     }
 );
 

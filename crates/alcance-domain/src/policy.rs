@@ -1,6 +1,7 @@
 //! The scope policy as data: which categories of request the support contract covers, with
 //! labels, descriptions and examples in Spanish and English, which categories may consume
-//! prepaid hours, and default SLA targets per priority.
+//! prepaid hours, default SLA targets per priority, and the statuses that pause the SLA clock
+//! (`[sla] pausing`, default [`DEFAULT_PAUSING`](crate::sla::DEFAULT_PAUSING)).
 //!
 //! A policy is written in TOML. Loading checks it whole; the first problem is reported with
 //! the line and the field, so an admin can fix the file without reading code.
@@ -11,7 +12,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::ticket::{Coverage, Priority};
+use crate::sla::DEFAULT_PAUSING;
+use crate::ticket::{Coverage, Priority, Status};
 
 /// A text in both interface languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +148,9 @@ pub struct Policy {
     pub out_of_scope_procedure: Localized,
     pub categories: Vec<Category>,
     pub sla: SlaTargets,
+    /// The statuses in which no SLA target accrues time (`[sla] pausing`); `closed` always
+    /// stops the clock, listed or not.
+    pub pausing: Vec<Status>,
 }
 
 impl Policy {
@@ -223,7 +228,43 @@ struct RawPolicy {
     summary: Localized,
     out_of_scope_procedure: Localized,
     categories: Spanned<Vec<Spanned<Category>>>,
-    sla: SlaTargets,
+    sla: RawSla,
+}
+
+/// `[sla]`: the four `[sla.<priority>]` tables and the optional `pausing` list.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSla {
+    critical: SlaTarget,
+    high: SlaTarget,
+    normal: SlaTarget,
+    low: SlaTarget,
+    pausing: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+impl RawSla {
+    /// The pausing statuses as written, each checked; [`DEFAULT_PAUSING`] when absent.
+    fn pausing(&self, text: &str) -> Result<Vec<Status>, PolicyError> {
+        let Some(list) = &self.pausing else { return Ok(DEFAULT_PAUSING.to_vec()) };
+        let mut statuses = Vec::new();
+        for name in list.get_ref() {
+            let at = name.span().start;
+            let status = Status::parse("pausing", name.get_ref()).map_err(|_| {
+                let allowed = Status::NAMES.join(", ");
+                PolicyError::at(
+                    text,
+                    at,
+                    "pausing",
+                    format!("`{}` is not a status; use one of {allowed}", name.get_ref()),
+                )
+            })?;
+            if statuses.contains(&status) {
+                return Err(PolicyError::at(text, at, "pausing", format!("`{status}` is listed twice")));
+            }
+            statuses.push(status);
+        }
+        Ok(statuses)
+    }
 }
 
 impl RawPolicy {
@@ -293,6 +334,8 @@ impl RawPolicy {
                 ));
             }
         }
+        let pausing = self.sla.pausing(text)?;
+        let RawSla { critical, high, normal, low, .. } = self.sla;
         Ok(Policy {
             key: self.key.into_inner(),
             version: self.version.into_inner(),
@@ -300,7 +343,8 @@ impl RawPolicy {
             summary: self.summary,
             out_of_scope_procedure: self.out_of_scope_procedure,
             categories,
-            sla: self.sla,
+            sla: SlaTargets { critical, high, normal, low },
+            pausing,
         })
     }
 }

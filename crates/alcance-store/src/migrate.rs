@@ -44,6 +44,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_sla_mail.sql"),
         postgres: include_str!("../migrations/postgres/0006_sla_mail.sql"),
     },
+    Migration {
+        version: 7,
+        sqlite: include_str!("../migrations/sqlite/0007_closures.sql"),
+        postgres: include_str!("../migrations/postgres/0007_closures.sql"),
+    },
 ];
 
 pub(crate) async fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {

@@ -70,10 +70,13 @@ impl TestDb {
 
     /// Command-line options that point the binary at this database.
     pub fn cli_args(&self) -> Vec<String> {
-        match &self.config.database_url {
-            Some(url) => vec!["--database-url".into(), url.clone()],
-            None => vec!["--data-dir".into(), self.config.data_dir.display().to_string()],
+        // The data dir is given on PostgreSQL too: files kept beside the database (the
+        // e-mail secret) belong to the test, not to the working directory.
+        let mut args = vec!["--data-dir".into(), self.config.data_dir.display().to_string()];
+        if let Some(url) = &self.config.database_url {
+            args.extend(["--database-url".into(), url.clone()]);
         }
+        args
     }
 }
 

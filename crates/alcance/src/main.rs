@@ -11,6 +11,7 @@ use alcance_domain::Role;
 use anyhow::{Context, anyhow};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod mail;
 mod triage;
 
 #[derive(Parser)]
@@ -57,6 +58,9 @@ enum Command {
     /// The scope classifier: evaluate it or retrain it.
     #[command(subcommand)]
     Triage(TriageCommand),
+    /// E-mail: take in one message from standard input (an MTA pipe), or deliver the outbox.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
 }
 
 #[derive(Subcommand)]
@@ -120,6 +124,8 @@ struct ServeOptions {
     /// agents' decisions (one retraining covers a busy spell).
     #[arg(long, env = "ALCANCE_TRIAGE_RETRAIN_AFTER_MINUTES", default_value_t = 10)]
     triage_retrain_after_minutes: i64,
+    #[command(flatten)]
+    mail: mail::MailOptions,
 }
 
 /// The brand from the options, refusing a colour or logo that cannot be used.
@@ -198,6 +204,10 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The command already said why; only the status is left to give.
+        Err(e) if e.downcast_ref::<mail::Exit>().is_some() => {
+            ExitCode::from(e.downcast_ref::<mail::Exit>().map_or(1, |x| x.0))
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -296,6 +306,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             app.store.close().await;
             Ok(())
         }
+        Command::Mail(mail::MailCommand::Ingest(options)) => {
+            let raw = mail::read_message()?;
+            let settings = Settings {
+                mail: options.mail.settings(&cli.db.data_dir)?,
+                public_url: options.public_url.trim_end_matches('/').to_owned(),
+                max_attachment_bytes: options.max_attachment_mb.saturating_mul(1024 * 1024),
+                brand: alcance_app::Brand { name: options.brand_name.clone(), ..alcance_app::Brand::default() },
+                ..Settings::default()
+            };
+            let app = match start(&cli.db, settings).await {
+                Ok(app) => app,
+                Err(e) => {
+                    eprintln!("error: the message could not be stored, try again later: {e:#}");
+                    return Err(mail::Exit(75).into());
+                }
+            };
+            let done = mail::ingest(&app, &raw).await;
+            app.store.close().await;
+            done
+        }
+        Command::Mail(mail::MailCommand::Deliver(options)) => {
+            let settings = Settings { mail: options.mail.settings(&cli.db.data_dir)?, ..Settings::default() };
+            let app = start(&cli.db, settings).await?;
+            let done = mail::deliver(&app).await;
+            app.store.close().await;
+            done
+        }
         Command::Demo => {
             let app = start(&cli.db, Settings::default()).await?;
             let summary = alcance_app::demo::load(&app).await.map_err(|e| anyhow!(describe(e)))?;
@@ -340,6 +377,7 @@ async fn serve(db: &DbOptions, options: ServeOptions) -> anyhow::Result<()> {
         public_url: options.public_url.clone().unwrap_or_else(|| format!("http://{}", options.addr)),
         auto_classify_min_confidence: options.auto_classify_above,
         triage_retrain_delay: chrono::Duration::minutes(options.triage_retrain_after_minutes.max(0)),
+        mail: options.mail.settings(&db.data_dir)?,
         ..Settings::default()
     };
     // Train the triage classifier in the background, so the first request does not wait.

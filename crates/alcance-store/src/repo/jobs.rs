@@ -111,10 +111,11 @@ pub async fn claim(
     conn.fetch_optional(Sql::Borrowed(sql), args).await?.as_ref().map(from_row).transpose()
 }
 
-/// Marks a job this worker holds as done. False when the lease was lost (another worker
-/// took the job over after it lapsed), in which case nothing changes.
+/// Marks a job this worker holds as done; `locked_by` stays as the record of who ran it.
+/// False when the lease was lost (another worker took the job over after it lapsed), in
+/// which case nothing changes.
 pub async fn finish(conn: &mut dyn Conn, id: Id, worker: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let sql = "UPDATE jobs SET state = 'done', finished_at = $3, locked_by = NULL, locked_until = NULL, last_error = NULL \
+    let sql = "UPDATE jobs SET state = 'done', finished_at = $3, locked_until = NULL, last_error = NULL \
                WHERE id = $1 AND locked_by = $2 AND state = 'running'";
     Ok(conn.execute(Sql::Borrowed(sql), vec![id.into(), worker.into(), now.into()]).await? > 0)
 }

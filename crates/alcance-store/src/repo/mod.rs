@@ -3,15 +3,18 @@
 
 pub mod assets;
 pub mod attachments;
+pub mod closures;
 pub mod comments;
 pub mod contracts;
 pub mod events;
 pub mod hours;
+pub mod inbound;
 pub mod jobs;
 pub mod organizations;
 pub mod policies;
 pub mod quotes;
 pub mod sessions;
+pub mod sla;
 pub mod suggestions;
 pub mod tickets;
 pub mod tokens;

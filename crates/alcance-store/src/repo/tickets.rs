@@ -145,6 +145,9 @@ pub enum TicketSort {
     Priority,
     /// The classifier's most confident suggestion first (tickets without one last).
     Suggested,
+    /// The earliest due instant of a running SLA target first (`ticket_sla.urgent_at`);
+    /// tickets with none running (paused, met, never computed) last.
+    Urgency,
 }
 
 /// A page of tickets, newest first.
@@ -155,6 +158,12 @@ pub async fn list(conn: &mut dyn Conn, f: &TicketFilter) -> Result<Vec<Ticket>, 
         q.push(concat!(
             " LEFT JOIN (SELECT ticket_id AS suggested_ticket_id, confidence AS suggested_confidence",
             " FROM ticket_suggestions) suggested ON suggested.suggested_ticket_id = tickets.id"
+        ));
+    }
+    if f.sort == TicketSort::Urgency {
+        q.push(concat!(
+            " LEFT JOIN (SELECT ticket_id AS sla_ticket_id, urgent_at AS sla_urgent_at",
+            " FROM ticket_sla) sla ON sla.sla_ticket_id = tickets.id"
         ));
     }
     q.push(" WHERE 1 = 1");
@@ -223,6 +232,7 @@ pub async fn list(conn: &mut dyn Conn, f: &TicketFilter) -> Result<Vec<Ticket>, 
             " ORDER BY CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, number DESC"
         }
         TicketSort::Suggested => " ORDER BY suggested_confidence IS NULL, suggested_confidence DESC, number DESC",
+        TicketSort::Urgency => " ORDER BY sla_urgent_at IS NULL, sla_urgent_at ASC, number DESC",
     });
     q.push(" LIMIT ").bind(f.limit);
     if f.offset > 0 {

@@ -51,8 +51,28 @@ pub struct OutboxEmail {
     pub body_text: String,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Delivery attempts so far, and the last SMTP error (kept for the admin).
+    pub attempts: i64,
+    pub last_error: Option<String>,
 }
 
+/// An e-mail to queue, with what SMTP delivery and threading need.
+#[derive(Debug, Clone, Default)]
+pub struct NewOutboxEmail<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    /// The HTML alternative; delivery makes one from the text when absent.
+    pub body_html: Option<&'a str>,
+    /// A fixed Message-ID (with angle brackets); delivery mints one when absent.
+    pub message_id: Option<&'a str>,
+    /// The Message-ID this mail answers (a client's message), with angle brackets.
+    pub in_reply_to: Option<&'a str>,
+    /// The ticket the mail is about, so it threads under the ticket's root Message-ID.
+    pub ticket_id: Option<Id>,
+}
+
+/// Queues a plain-text e-mail about nothing in particular (kept for existing callers).
 pub async fn enqueue_email(
     conn: &mut dyn Conn,
     to: &str,
@@ -60,10 +80,28 @@ pub async fn enqueue_email(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<Id, StoreError> {
+    enqueue(conn, &NewOutboxEmail { to, subject, body_text: body, ..NewOutboxEmail::default() }, now).await
+}
+
+/// Queues an e-mail in the outbox (in the caller's transaction, so it is sent only if the
+/// change that causes it commits).
+pub async fn enqueue(conn: &mut dyn Conn, m: &NewOutboxEmail<'_>, now: DateTime<Utc>) -> Result<Id, StoreError> {
     let row = conn
         .fetch_one(
-            Sql::Borrowed("INSERT INTO outbox_emails (to_address, subject, body_text, created_at) VALUES ($1, $2, $3, $4) RETURNING id"),
-            vec![to.into(), subject.into(), body.into(), now.into()],
+            Sql::Borrowed(
+                "INSERT INTO outbox_emails (to_address, subject, body_text, body_html, message_id, in_reply_to, ticket_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            ),
+            vec![
+                m.to.into(),
+                m.subject.into(),
+                m.body_text.into(),
+                m.body_html.into(),
+                m.message_id.into(),
+                m.in_reply_to.into(),
+                m.ticket_id.into(),
+                now.into(),
+            ],
         )
         .await?;
     row.int("id")
@@ -73,7 +111,10 @@ pub async fn enqueue_email(
 pub async fn outbox(conn: &mut dyn Conn, limit: i64) -> Result<Vec<OutboxEmail>, StoreError> {
     let rows = conn
         .fetch_all(
-            Sql::Borrowed("SELECT id, to_address, subject, body_text, created_at, sent_at FROM outbox_emails ORDER BY id DESC LIMIT $1"),
+            Sql::Borrowed(
+                "SELECT id, to_address, subject, body_text, created_at, sent_at, attempts, last_error \
+                 FROM outbox_emails ORDER BY id DESC LIMIT $1",
+            ),
             vec![limit.into()],
         )
         .await?;
@@ -86,6 +127,118 @@ pub async fn outbox(conn: &mut dyn Conn, limit: i64) -> Result<Vec<OutboxEmail>,
                 body_text: r.text("body_text")?,
                 created_at: r.time("created_at")?,
                 sent_at: r.opt_time("sent_at")?,
+                attempts: r.int("attempts")?,
+                last_error: r.opt_text("last_error")?,
+            })
+        })
+        .collect()
+}
+
+/// An outbox row waiting for delivery, with its ticket's number when it is about one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingEmail {
+    pub id: Id,
+    pub to_address: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: Option<String>,
+    pub message_id: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub ticket_number: Option<i64>,
+    pub attempts: i64,
+}
+
+/// Unsent rows with fewer than `max_attempts` attempts, oldest first.
+pub async fn pending_emails(
+    conn: &mut dyn Conn,
+    max_attempts: i64,
+    limit: i64,
+) -> Result<Vec<PendingEmail>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            Sql::Borrowed(
+                "SELECT o.id, o.to_address, o.subject, o.body_text, o.body_html, o.message_id, o.in_reply_to, \
+                 o.attempts, t.number AS ticket_number \
+                 FROM outbox_emails o LEFT JOIN tickets t ON t.id = o.ticket_id \
+                 WHERE o.sent_at IS NULL AND o.attempts < $1 ORDER BY o.id LIMIT $2",
+            ),
+            vec![max_attempts.into(), limit.into()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PendingEmail {
+                id: r.int("id")?,
+                to_address: r.text("to_address")?,
+                subject: r.text("subject")?,
+                body_text: r.text("body_text")?,
+                body_html: r.opt_text("body_html")?,
+                message_id: r.opt_text("message_id")?,
+                in_reply_to: r.opt_text("in_reply_to")?,
+                ticket_number: r.opt_int("ticket_number")?,
+                attempts: r.int("attempts")?,
+            })
+        })
+        .collect()
+}
+
+/// An outbox row's delivery result: sent (with the Message-ID it went out with), or a
+/// failure and its error, counted as an attempt when `count_attempt` (a refusal, not an
+/// unreachable server). Only an unsent row changes; returns whether it did.
+pub async fn record_delivery(
+    conn: &mut dyn Conn,
+    id: Id,
+    message_id: &str,
+    outcome: Result<DateTime<Utc>, &str>,
+    count_attempt: bool,
+) -> Result<bool, StoreError> {
+    let changed = match outcome {
+        Ok(sent_at) => {
+            conn.execute(
+                Sql::Borrowed(
+                    "UPDATE outbox_emails SET sent_at = $2, message_id = $3, attempts = attempts + 1, last_error = NULL \
+                     WHERE id = $1 AND sent_at IS NULL",
+                ),
+                vec![id.into(), sent_at.into(), message_id.into()],
+            )
+            .await?
+        }
+        Err(error) => {
+            conn.execute(
+                Sql::Borrowed(
+                    "UPDATE outbox_emails SET message_id = $2, attempts = attempts + $4, last_error = $3 \
+                     WHERE id = $1 AND sent_at IS NULL",
+                ),
+                vec![id.into(), message_id.into(), error.into(), i64::from(count_attempt).into()],
+            )
+            .await?
+        }
+    };
+    Ok(changed == 1)
+}
+
+/// A file of an outgoing e-mail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailAttachment {
+    pub filename: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// The files of an outgoing e-mail, in the order they were added.
+pub async fn email_attachments(conn: &mut dyn Conn, email_id: Id) -> Result<Vec<EmailAttachment>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            Sql::Borrowed("SELECT filename, content_type, data FROM outbox_attachments WHERE email_id = $1"),
+            vec![email_id.into()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EmailAttachment {
+                filename: r.text("filename")?,
+                content_type: r.text("content_type")?,
+                data: r.bytes("data")?,
             })
         })
         .collect()

@@ -118,6 +118,27 @@ admin-col-policy = Policy
 admin-col-overdraft = Overdraft
 admin-policy-key-version = { $key } v{ $version }
 
+## Calendar closures (SLA clock)
+admin-closures-title = Calendar closures
+admin-closures-intro = Days the office is closed, on top of public holidays: the business-hours service-time clock does not run on them. A closure applies to one contract or to all of them.
+admin-closures-caption = Recorded closures
+admin-closures-empty = No closures yet. Colombian public holidays are already taken into account.
+admin-col-closure = Closure
+admin-col-days = Days
+admin-closures-every-contract = All contracts
+admin-closures-delete = Delete
+admin-closures-new = Add closure
+admin-closures-add = Add closure
+admin-closures-name-hint = For example: Company holidays 24 Dec – 2 Jan.
+admin-closures-contract-hint = Choose a contract, or leave "All contracts".
+admin-closures-last-hint = Included. A closure lasts at most 366 days; for a single day, repeat the date.
+admin-msg-closure-added = The closure was recorded. Service times are recomputed within a minute.
+admin-msg-closure-deleted = The closure was deleted. Service times are recomputed within a minute.
+field-label-closure_name = Closure name
+field-label-contract = Contract
+field-label-first_day = First day
+field-label-last_day = Last day
+
 ## Assets
 admin-assets-title = Assets
 admin-assets-intro = The delivered software and the servers each client's support covers. Clients pick one when they open a request.
@@ -162,6 +183,9 @@ admin-span-day = { $n } day
 admin-span-days = { $n } days
 admin-span-business-day = { $n } business day
 admin-span-business-days = { $n } business days
+admin-policy-pausing = Statuses that stop the clock
+admin-policy-pausing-intro = While a request is in one of these statuses no target accrues time (the "pausing" list of the policy's [sla] section). A closed request always stops the clock.
+admin-policy-pausing-none = None: the clock stops only when the request is closed.
 
 ## API tokens
 admin-tokens-title = API tokens

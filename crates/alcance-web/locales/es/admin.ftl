@@ -118,6 +118,27 @@ admin-col-policy = Política
 admin-col-overdraft = Sobregiro
 admin-policy-key-version = { $key } v{ $version }
 
+## Cierres del calendario (reloj del SLA)
+admin-closures-title = Cierres del calendario
+admin-closures-intro = Días en que la oficina no atiende, además de los festivos: el reloj de los tiempos de servicio en horario hábil no corre en ellos. Un cierre puede ser de un contrato o de todos.
+admin-closures-caption = Cierres registrados
+admin-closures-empty = Aún no hay cierres. Los festivos de Colombia ya se tienen en cuenta.
+admin-col-closure = Cierre
+admin-col-days = Días
+admin-closures-every-contract = Todos los contratos
+admin-closures-delete = Eliminar
+admin-closures-new = Agregar cierre
+admin-closures-add = Agregar cierre
+admin-closures-name-hint = Por ejemplo: Vacaciones colectivas 24 dic – 2 ene.
+admin-closures-contract-hint = Elija un contrato, o deje «Todos los contratos».
+admin-closures-last-hint = Incluido. Un cierre dura como máximo 366 días; para un solo día, repita la fecha.
+admin-msg-closure-added = El cierre quedó registrado. Los tiempos de servicio se recalculan en el próximo minuto.
+admin-msg-closure-deleted = El cierre se eliminó. Los tiempos de servicio se recalculan en el próximo minuto.
+field-label-closure_name = Nombre del cierre
+field-label-contract = Contrato
+field-label-first_day = Primer día
+field-label-last_day = Último día
+
 ## Activos
 admin-assets-title = Activos
 admin-assets-intro = El software entregado y los servidores que cubre el soporte de cada cliente. Los clientes los eligen al abrir una solicitud.
@@ -162,6 +183,9 @@ admin-span-day = { $n } día
 admin-span-days = { $n } días
 admin-span-business-day = { $n } día hábil
 admin-span-business-days = { $n } días hábiles
+admin-policy-pausing = Estados que detienen el reloj
+admin-policy-pausing-intro = Mientras la solicitud está en uno de estos estados ninguna meta acumula tiempo (lista «pausing» de la sección [sla] de la política). Una solicitud cerrada siempre detiene el reloj.
+admin-policy-pausing-none = Ninguno: el reloj solo se detiene al cerrar la solicitud.
 
 ## Tokens de API
 admin-tokens-title = Tokens de API

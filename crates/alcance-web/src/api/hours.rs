@@ -4,8 +4,8 @@
 //! client chose to pay with them.
 
 use alcance_app::App;
-use alcance_app::hours::{self, PurchaseInput, Statement};
-use alcance_app::time_entries::{self, TimeInput};
+use alcance_app::hours::{self, LedgerRow, Package, PurchaseInput, Statement};
+use alcance_app::time_entries::{self, TimeEntry, TimeInput};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -53,11 +53,9 @@ pub struct PackageOut {
     pub created_at: DateTime<Utc>,
 }
 
-/// Builds a [`PackageOut`] from the store's package (whose type the app layer does not
-/// re-export, hence a macro over its fields).
-macro_rules! package_out {
-    ($p:expr, $today:expr) => {{
-        let p = $p;
+impl PackageOut {
+    /// The package as of `today` (the organisation's calendar day), which says if it expired.
+    fn new(p: &Package, today: NaiveDate) -> Self {
         PackageOut {
             id: p.id,
             organization_id: p.organization_id,
@@ -68,10 +66,10 @@ macro_rules! package_out {
             expires_on: p.expires_on,
             invoice_ref: p.invoice_ref.clone(),
             balance_minutes: p.balance_minutes,
-            expired: $today > p.expires_on,
+            expired: today > p.expires_on,
             created_at: p.created_at,
         }
-    }};
+    }
 }
 
 /// One movement of hours.
@@ -92,9 +90,8 @@ pub struct LedgerEntryOut {
     pub created_at: DateTime<Utc>,
 }
 
-macro_rules! entry_out {
-    ($e:expr) => {{
-        let e = $e;
+impl From<&LedgerRow> for LedgerEntryOut {
+    fn from(e: &LedgerRow) -> Self {
         LedgerEntryOut {
             id: e.id,
             package_id: e.package_id,
@@ -106,7 +103,7 @@ macro_rules! entry_out {
             note: e.note.clone(),
             created_at: e.created_at,
         }
-    }};
+    }
 }
 
 /// An organisation's hours.
@@ -152,7 +149,7 @@ fn statement_out(s: &Statement) -> StatementOut {
         rows: s
             .rows
             .iter()
-            .map(|r| StatementRowOut { entry: entry_out!(&r.entry), balance_after_minutes: r.balance_after })
+            .map(|r| StatementRowOut { entry: (&r.entry).into(), balance_after_minutes: r.balance_after })
             .collect(),
         closing_minutes: s.closing_minutes,
     }
@@ -173,12 +170,12 @@ pub struct TimeEntryOut {
     pub created_at: DateTime<Utc>,
 }
 
-macro_rules! time_out {
-    ($e:expr, $number:expr) => {{
-        let e = $e;
+impl TimeEntryOut {
+    /// The entry of the ticket `number` (the entry itself knows only the ticket's id).
+    fn new(e: &TimeEntry, number: i64) -> Self {
         TimeEntryOut {
             id: e.id,
-            ticket_number: $number,
+            ticket_number: number,
             agent_id: e.agent_id,
             minutes: e.minutes,
             worked_on: e.worked_on,
@@ -186,7 +183,7 @@ macro_rules! time_out {
             billing: e.billing.clone(),
             created_at: e.created_at,
         }
-    }};
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -225,8 +222,7 @@ async fn create_package(
     };
     let package = hours::record_purchase(&app, &caller.actor, id, input).await?;
     // A package just bought expires after its purchase date, so it is live.
-    let out = package_out!(&package, package.purchased_on);
-    Ok((StatusCode::CREATED, Json(out)))
+    Ok((StatusCode::CREATED, Json(PackageOut::new(&package, package.purchased_on))))
 }
 
 /// An organisation's packages and available balance (staff, or a manager of it).
@@ -242,7 +238,7 @@ async fn get_hours(State(app): State<App>, caller: Caller, Path(id): Path<String
         available_minutes: o.available_minutes,
         today,
         allow_overdraft: o.allow_overdraft,
-        packages: o.packages.iter().map(|p| package_out!(p, today)).collect(),
+        packages: o.packages.iter().map(|p| PackageOut::new(p, today)).collect(),
     }))
 }
 
@@ -313,7 +309,7 @@ async fn reverse_entry(
     ApiJson(input): ApiJson<ReverseEntry>,
 ) -> Result<(StatusCode, Json<LedgerEntryOut>), Problem> {
     let entry = hours::reverse(&app, &caller.actor, id_param(&id)?, &input.note).await?;
-    Ok((StatusCode::CREATED, Json(entry_out!(&entry))))
+    Ok((StatusCode::CREATED, Json((&entry).into())))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -346,7 +342,7 @@ async fn log_time(
         note: input.note.unwrap_or_default(),
     };
     let entry = time_entries::log_time(&app, &caller.actor, number, input).await?;
-    Ok((StatusCode::CREATED, Json(time_out!(&entry, number))))
+    Ok((StatusCode::CREATED, Json(TimeEntryOut::new(&entry, number))))
 }
 
 /// A ticket's time entries, oldest first (staff).
@@ -360,5 +356,5 @@ async fn list_time(
 ) -> Result<Json<Vec<TimeEntryOut>>, Problem> {
     let number = id_param(&number)?;
     let entries = time_entries::for_ticket(&app, &caller.actor, number).await?;
-    Ok(Json(entries.iter().map(|e| time_out!(e, number)).collect()))
+    Ok(Json(entries.iter().map(|e| TimeEntryOut::new(e, number)).collect()))
 }

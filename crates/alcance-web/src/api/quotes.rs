@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use alcance_app::quotes::{self, Decision, DraftInput, LineInput};
+use alcance_app::quotes::{self, Decision, DraftInput, LineInput, Quote};
 use alcance_app::{Actor, App, AppError, directory, quote_mail};
 use alcance_domain::quote::{LinePricing, QuoteLine, QuoteStatus, parse_quote_number, quote_number};
 use axum::Json;
@@ -99,15 +99,9 @@ impl QuoteLineOut {
     }
 }
 
-/// Copies a quote from the use cases into [`QuoteOut`], field by field.
-///
-/// The use cases return the store's `Quote`, a type this crate cannot name (alcance-web does
-/// not depend on alcance-store, and alcance-app does not re-export it), so the copy is a
-/// macro, typed by inference where it is used.
-macro_rules! quote_out {
-    ($quote:expr) => {{
-        let q = $quote;
-        $crate::api::quotes::QuoteOut {
+impl From<Quote> for QuoteOut {
+    fn from(q: Quote) -> Self {
+        QuoteOut {
             number: q.number,
             ticket_number: q.ticket_number,
             organization_id: q.organization_id,
@@ -130,11 +124,10 @@ macro_rules! quote_out {
             decided_at: q.decided_at,
             decided_ip: q.decided_ip,
             decision_note: q.decision_note,
-            lines: q.lines.into_iter().map($crate::api::quotes::QuoteLineOut::from_line).collect(),
+            lines: q.lines.into_iter().map(QuoteLineOut::from_line).collect(),
         }
-    }};
+    }
 }
-pub(crate) use quote_out;
 
 /// A line as typed: hours (at `rate`, or the contract's rate when empty) or a fixed amount.
 #[derive(Deserialize, ToSchema)]
@@ -249,7 +242,7 @@ async fn list_for_ticket(
     Path(number): Path<String>,
 ) -> Result<Json<Vec<QuoteOut>>, Problem> {
     let found = quotes::for_ticket(&app, &caller.actor, id_param(&number)?).await?;
-    Ok(Json(found.into_iter().map(|q| quote_out!(q)).collect()))
+    Ok(Json(found.into_iter().map(QuoteOut::from).collect()))
 }
 
 /// Draft a quote for a not-covered request (staff); numbered Q-YYYY-NNNN at once.
@@ -263,7 +256,7 @@ async fn create_quote(
     ApiJson(input): ApiJson<DraftIn>,
 ) -> Result<(StatusCode, Json<QuoteOut>), Problem> {
     let quote = quotes::create_draft(&app, &caller.actor, id_param(&number)?, input.into()).await?;
-    Ok((StatusCode::CREATED, Json(quote_out!(quote))))
+    Ok((StatusCode::CREATED, Json(quote.into())))
 }
 
 /// One quote with its lines.
@@ -274,7 +267,7 @@ async fn get_quote(
     caller: Caller,
     Path(number): Path<String>,
 ) -> Result<Json<QuoteOut>, Problem> {
-    Ok(Json(quote_out!(quotes::get(&app, &caller.actor, &quote_param(&number)?).await?)))
+    Ok(Json(quotes::get(&app, &caller.actor, &quote_param(&number)?).await?.into()))
 }
 
 /// Replace a draft's title, notes, validity and lines (staff; drafts only).
@@ -286,7 +279,7 @@ async fn update_quote(
     Path(number): Path<String>,
     ApiJson(input): ApiJson<DraftIn>,
 ) -> Result<Json<QuoteOut>, Problem> {
-    Ok(Json(quote_out!(quotes::update_draft(&app, &caller.actor, &quote_param(&number)?, input.into()).await?)))
+    Ok(Json(quotes::update_draft(&app, &caller.actor, &quote_param(&number)?, input.into()).await?.into()))
 }
 
 /// Send a draft to the client (staff): the request becomes "quoted" and the organisation's
@@ -298,7 +291,7 @@ async fn send_quote(
     caller: Caller,
     Path(number): Path<String>,
 ) -> Result<Json<QuoteOut>, Problem> {
-    Ok(Json(quote_out!(quotes::send(&app, &caller.actor, &quote_param(&number)?).await?)))
+    Ok(Json(quotes::send(&app, &caller.actor, &quote_param(&number)?).await?.into()))
 }
 
 /// Accept a sent quote (client managers of its organisation): the work starts; with
@@ -314,7 +307,7 @@ async fn accept_quote(
     ApiJson(input): ApiJson<AcceptIn>,
 ) -> Result<Json<QuoteOut>, Problem> {
     let decision = Decision { accept: true, pay_with_hours: input.pay_with_hours, note: input.note, ip };
-    Ok(Json(quote_out!(quotes::decide(&app, &caller.actor, &quote_param(&number)?, decision).await?)))
+    Ok(Json(quotes::decide(&app, &caller.actor, &quote_param(&number)?, decision).await?.into()))
 }
 
 /// Reject a sent quote (client managers of its organisation): the request closes.
@@ -329,7 +322,7 @@ async fn reject_quote(
     ApiJson(input): ApiJson<RejectIn>,
 ) -> Result<Json<QuoteOut>, Problem> {
     let decision = Decision { accept: false, pay_with_hours: false, note: input.note, ip };
-    Ok(Json(quote_out!(quotes::decide(&app, &caller.actor, &quote_param(&number)?, decision).await?)))
+    Ok(Json(quotes::decide(&app, &caller.actor, &quote_param(&number)?, decision).await?.into()))
 }
 
 /// Withdraw a quote (staff); an accepted one needs a reason and gives reserved hours back.
@@ -341,7 +334,7 @@ async fn withdraw_quote(
     Path(number): Path<String>,
     ApiJson(input): ApiJson<WithdrawIn>,
 ) -> Result<Json<QuoteOut>, Problem> {
-    Ok(Json(quote_out!(quotes::withdraw(&app, &caller.actor, &quote_param(&number)?, input.reason).await?)))
+    Ok(Json(quotes::withdraw(&app, &caller.actor, &quote_param(&number)?, input.reason).await?.into()))
 }
 
 /// The quote as a PDF, in the caller's language.

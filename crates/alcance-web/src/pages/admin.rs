@@ -24,6 +24,8 @@ pub fn router() -> Router<App> {
         .route("/admin", get(overview))
         .route("/admin/organizations", get(catalog::organizations).post(catalog::create_organization))
         .route("/admin/contracts", get(catalog::contracts).post(catalog::create_contract))
+        .route("/admin/contracts/closures", post(catalog::add_closure))
+        .route("/admin/contracts/closures/{id}/delete", post(catalog::delete_closure))
         .route("/admin/assets", get(catalog::assets).post(catalog::create_asset))
         .route("/admin/users", get(people::users).post(people::invite))
         .route("/admin/users/{id}/deactivate", post(people::deactivate))

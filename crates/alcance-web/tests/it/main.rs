@@ -5,6 +5,7 @@
 
 mod attachments;
 mod browser;
+mod closures;
 mod comments;
 mod errors;
 mod hours_api;
@@ -12,6 +13,8 @@ mod learning;
 mod ledger_jobs;
 mod lifecycle;
 mod listing;
+mod mail_in;
+mod mail_out;
 mod matrix;
 mod not_covered;
 mod openapi;
@@ -20,10 +23,8 @@ mod pages_agent;
 mod pages_portal;
 mod quotes_api;
 mod scope;
-mod sla;
-mod mail_in;
-mod mail_out;
 mod session;
+mod sla;
 mod suggestions;
 mod support;
 mod tickets;

@@ -5,5 +5,7 @@
 
 mod cli;
 mod durability;
+mod mail;
 mod support;
 mod triage;
+mod two_servers;

@@ -1,10 +1,12 @@
-//! Organisations, support contracts and assets: the lists and their create forms.
+//! Organisations, support contracts (with the calendar closures of their SLA clock) and
+//! assets: the lists and their create forms.
 
+use alcance_app::closures::{self, NewClosure};
 use alcance_app::directory::{self, NewAsset, NewContract, NewOrganization};
 use alcance_app::{App, admin_views};
-use alcance_domain::model::{AssetKind, Organization};
+use alcance_domain::model::{AssetKind, Id, Organization};
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -40,6 +42,8 @@ fn notice(ctx: &PageCtx, msg: Option<&str>) -> Option<String> {
         "org_created" => "admin-msg-org-created",
         "contract_created" => "admin-msg-contract-created",
         "asset_created" => "admin-msg-asset-created",
+        "closure_added" => "admin-msg-closure-added",
+        "closure_deleted" => "admin-msg-closure-deleted",
         _ => return None,
     };
     Some(ctx.t(key))
@@ -144,6 +148,32 @@ pub struct ContractForm {
     allow_overdraft: Option<String>,
 }
 
+/// The "Agregar cierre" form. `closure_name`, not `name`: the contract form above has one.
+#[derive(Deserialize, Default)]
+pub struct ClosureForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// A contract id, or empty for every contract.
+    #[serde(default)]
+    contract: String,
+    #[serde(default)]
+    first_day: String,
+    #[serde(default)]
+    last_day: String,
+    #[serde(default)]
+    closure_name: String,
+}
+
+/// A closure as the table shows it.
+struct ClosureView {
+    id: Id,
+    name: String,
+    /// "24/12/2026 a 02/01/2027", or one date.
+    days: String,
+    /// "Cámara A · Soporte 2026", or "Todos los contratos".
+    contract: String,
+}
+
 /// A contract as the table shows it.
 struct ContractView {
     organization: String,
@@ -165,14 +195,20 @@ struct ContractsPage {
     /// Which policy new contracts get.
     policy_note: String,
     form: ContractForm,
+    /// Field errors of whichever form was sent (their field names differ).
     errors: Errors,
     notice: Option<String>,
+    closures: Vec<ClosureView>,
+    /// (id, "Organisation · Contract") of every contract, for the closure form.
+    contract_choices: Vec<(String, String)>,
+    closure: ClosureForm,
 }
 
+/// The contracts page with both forms: `form` and `closure` as sent (or their defaults).
 async fn contracts_page(
     app: &App,
     page: AdminPage,
-    form: ContractForm,
+    (form, closure): (ContractForm, ClosureForm),
     errors: Errors,
     notice: Option<String>,
 ) -> Response {
@@ -181,12 +217,29 @@ async fn contracts_page(
         let rows = admin_views::contracts(app, &actor).await?;
         let orgs = admin_views::organizations(app, &actor).await?;
         let policy = admin_views::default_policy(app, &actor).await?;
-        Ok::<_, alcance_app::AppError>((rows, orgs, policy))
+        let closures = closures::list(app, &actor).await?;
+        Ok::<_, alcance_app::AppError>((rows, orgs, policy, closures))
     };
-    let (rows, orgs, policy) = match loaded.await {
+    let (rows, orgs, policy, closure_rows) = match loaded.await {
         Ok(found) => found,
         Err(e) => return PageError::from_app(ctx, e).into_response(),
     };
+    let contract_choices =
+        rows.iter().map(|r| (r.contract.id.to_string(), format!("{} · {}", r.organization, r.contract.name))).collect();
+    let closures = closure_rows
+        .into_iter()
+        .map(|item| {
+            let c = item.closure;
+            let (first, last) = (day(ctx.lang, &c.first_day.to_string()), day(ctx.lang, &c.last_day.to_string()));
+            let days = if c.first_day == c.last_day {
+                first
+            } else {
+                ctx.lang.text("admin-contracts-period", &[("start", first), ("end", last)])
+            };
+            let contract = item.contract.unwrap_or_else(|| ctx.t("admin-closures-every-contract"));
+            ClosureView { id: c.id, name: c.name, days, contract }
+        })
+        .collect();
     let contracts = rows
         .into_iter()
         .map(|row| {
@@ -216,15 +269,30 @@ async fn contracts_page(
         &[("name", policy.name.get(ctx.lang_code()).to_owned()), ("version", policy.version.to_string())],
     );
     let failed = errors.any();
-    let page = render(&ContractsPage { ctx, contracts, orgs, policy_note, form, errors, notice });
+    let page = render(&ContractsPage {
+        ctx,
+        contracts,
+        orgs,
+        policy_note,
+        form,
+        errors,
+        notice,
+        closures,
+        contract_choices,
+        closure,
+    });
     if failed { invalid(page) } else { page }
+}
+
+fn new_contract_form(ctx: &PageCtx) -> ContractForm {
+    let today = ctx.now.with_timezone(&crate::view::DEFAULT_TIME_ZONE).date_naive().to_string();
+    ContractForm { starts_on: today, tax_percent: "19".into(), ..ContractForm::default() }
 }
 
 pub async fn contracts(State(app): State<App>, page: AdminPage, Query(q): Query<MsgQuery>) -> Response {
     let notice = notice(&page.ctx, q.msg.as_deref());
-    let today = page.ctx.now.with_timezone(&crate::view::DEFAULT_TIME_ZONE).date_naive().to_string();
-    let form = ContractForm { starts_on: today, tax_percent: "19".into(), ..ContractForm::default() };
-    contracts_page(&app, page, form, Errors::default(), notice).await
+    let forms = (new_contract_form(&page.ctx), ClosureForm::default());
+    contracts_page(&app, page, forms, Errors::default(), notice).await
 }
 
 /// Whole pesos as people type them: "150000", "150.000", "$ 150.000".
@@ -269,7 +337,7 @@ pub async fn create_contract(State(app): State<App>, page: AdminPage, Form(form)
     }
     require_org(&page.ctx, &form.organization, &mut errors);
     let (Some(rate), Some(tax), false) = (rate, tax, errors.any()) else {
-        return contracts_page(&app, page, form, errors, None).await;
+        return contracts_page(&app, page, (form, ClosureForm::default()), errors, None).await;
     };
     let input = NewContract {
         organization: form.organization.clone(),
@@ -288,10 +356,68 @@ pub async fn create_contract(State(app): State<App>, page: AdminPage, Form(form)
         Err(e) => {
             let rename = [("hourly_rate_minor", "hourly_rate"), ("tax_rate_basis_points", "tax_percent")];
             match form_refusal(&page.ctx, e, &rename) {
-                Refusal::Field(errors) => contracts_page(&app, page, form, errors, None).await,
+                Refusal::Field(errors) => {
+                    contracts_page(&app, page, (form, ClosureForm::default()), errors, None).await
+                }
                 Refusal::Page(response) => response,
             }
         }
+    }
+}
+
+/// "Agregar cierre": a closure of one contract or of every contract.
+pub async fn add_closure(State(app): State<App>, page: AdminPage, Form(form): Form<ClosureForm>) -> Response {
+    if let Err(e) = check_csrf(&page.ctx, &form.csrf_token) {
+        return e.into_response();
+    }
+    let contract_id = match form.contract.trim() {
+        "" => None,
+        id => match id.parse::<Id>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                let mut errors = Errors::default();
+                errors.invalid(&page.ctx, "contract", "contract");
+                let forms = (new_contract_form(&page.ctx), form);
+                return contracts_page(&app, page, forms, errors, None).await;
+            }
+        },
+    };
+    let input = NewClosure {
+        contract_id,
+        first_day: form.first_day.clone(),
+        last_day: form.last_day.clone(),
+        name: form.closure_name.clone(),
+    };
+    match closures::add(&app, &page.actor, input).await {
+        Ok(_) => Redirect::to("/admin/contracts?msg=closure_added#closures").into_response(),
+        Err(e) => match form_refusal(&page.ctx, e, &[("name", "closure_name")]) {
+            Refusal::Field(errors) => {
+                let forms = (new_contract_form(&page.ctx), form);
+                contracts_page(&app, page, forms, errors, None).await
+            }
+            Refusal::Page(response) => response,
+        },
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DeleteClosureForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn delete_closure(
+    State(app): State<App>,
+    page: AdminPage,
+    Path(id): Path<Id>,
+    Form(form): Form<DeleteClosureForm>,
+) -> Response {
+    if let Err(e) = check_csrf(&page.ctx, &form.csrf_token) {
+        return e.into_response();
+    }
+    match closures::delete(&app, &page.actor, id).await {
+        Ok(()) => Redirect::to("/admin/contracts?msg=closure_deleted#closures").into_response(),
+        Err(e) => PageError::from_app(page.ctx, e).into_response(),
     }
 }
 

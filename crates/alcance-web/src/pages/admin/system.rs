@@ -33,6 +33,8 @@ struct PolicyPage {
     ctx: PageCtx,
     policy: Arc<Policy>,
     sla: Vec<SlaRow>,
+    /// (stable name, label) of each status that pauses the SLA clock, as the policy lists them.
+    pausing: Vec<(&'static str, String)>,
     /// "8 covered and 4 not covered."
     counts: String,
 }
@@ -85,7 +87,8 @@ pub async fn policy(State(app): State<App>, page: AdminPage) -> Response {
     let counts = ctx
         .lang
         .text("admin-policy-counts", &[("covered", covered.to_string()), ("not_covered", not_covered.to_string())]);
-    render(&PolicyPage { ctx, policy, sla, counts })
+    let pausing = policy.pausing.iter().map(|s| (s.as_str(), ctx.status_label(s))).collect();
+    render(&PolicyPage { ctx, policy, sla, pausing, counts })
 }
 
 // ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Choice, choices, given, staff_only};
+use crate::pages::sla::{SlaBadge, badge as sla_badge};
 use crate::pages::{PageCtx, PageError, SignedIn, encode_component, render};
 
 /// The query string as the browser sends it; anything unknown or malformed is ignored.
@@ -47,12 +48,13 @@ struct QueueState {
     page: i64,
 }
 
-const SORTS: [(&str, TicketSort); 5] = [
+const SORTS: [(&str, TicketSort); 6] = [
     ("newest", TicketSort::Newest),
     ("oldest", TicketSort::Oldest),
     ("updated", TicketSort::RecentlyUpdated),
     ("priority", TicketSort::Priority),
     ("suggested", TicketSort::Suggested),
+    ("urgency", TicketSort::Urgency),
 ];
 
 /// The triage view lists the classifier's most confident suggestions first.
@@ -189,6 +191,8 @@ struct Row {
     updated_iso: String,
     updated_ago: String,
     updated_when: String,
+    /// The SLA badge (none until the clock was first computed).
+    sla: Option<SlaBadge>,
 }
 
 #[derive(Template)]
@@ -215,6 +219,7 @@ struct QueuePage {
     sort_number: SortHead,
     sort_priority: SortHead,
     sort_activity: SortHead,
+    sort_urgency: SortHead,
     /// Whether the category column shows the classifier's suggestion (the triage view).
     show_suggestion: bool,
     rows: Vec<Row>,
@@ -267,6 +272,7 @@ pub(super) async fn page(
                 confidence: ctx.t1("agent-suggestion-percent", "percent", (s.confidence + 5) / 10),
             });
             Row {
+                sla: r.sla.as_ref().map(|row| sla_badge(&ctx, row)),
                 suggestion,
                 number: t.number,
                 status: t.status.as_str(),
@@ -325,7 +331,11 @@ pub(super) async fn page(
     let sort_activity =
         SortHead { href: state.with_sort("updated"), aria_sort: (state.sort == "updated").then_some("descending") };
 
+    let sort_urgency =
+        SortHead { href: state.with_sort("urgency"), aria_sort: (state.sort == "urgency").then_some("ascending") };
+
     let page = QueuePage {
+        sort_urgency,
         view_label: ctx.t(&view_key(state.view)),
         caption: ctx
             .lang

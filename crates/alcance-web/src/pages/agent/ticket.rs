@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use super::{Choice, choices, staff_only};
 use crate::pages::quotes::{AgentPanel, agent_panel};
+use crate::pages::sla::{SlaBlock, block as sla_block};
 use crate::pages::{PageCtx, PageError, SignedIn, render};
 use crate::view;
 
@@ -198,6 +199,8 @@ struct TicketPage {
     attachments_hint: String,
     /// The "Cotizaciones" panel of a not-covered request.
     quotes: Option<AgentPanel>,
+    /// The SLA clock: due times, time left, state.
+    sla: Option<SlaBlock>,
 }
 
 impl TicketPage {
@@ -491,6 +494,7 @@ fn build(
     );
 
     TicketPage {
+        sla: view.sla.as_ref().map(|clock| sla_block(&ctx, clock)),
         number: t.number,
         subject: t.subject.clone(),
         status: t.status.as_str(),
@@ -649,6 +653,12 @@ fn describe(ctx: &PageCtx, actor: &str, what: &Happening) -> (String, Option<Dow
                 None => say("agent-event-decision", vec![("choice", choice)]),
             };
             (text, None)
+        }
+        Happening::Sla { breached, metric, due } => {
+            let metric = metric.map_or_else(unknown, |m| ctx.t(&format!("sla-metric-{}", m.as_str())));
+            let due = due.as_ref().map_or_else(unknown, |d| ctx.when(d));
+            let key = if *breached { "sla-event-breached" } else { "sla-event-warning" };
+            (ctx.lang.text(key, &[("metric", metric), ("due", due)]), None)
         }
         Happening::Other(kind) => (say("agent-event-other", vec![("kind", kind.as_str().to_owned())]), None),
     }

@@ -112,7 +112,7 @@ async fn chosen(app: &App, page: &AdminPage, org: i64) -> Result<Chosen, alcance
         name: overview.organization.name.clone(),
         available: format_hours(overview.available_minutes, ctx.lang.code()),
         currency: overview.currency.as_str().to_owned(),
-        packages: package_views!(ctx, &overview),
+        packages: package_views(ctx, &overview),
         movements: movements(ctx, &all),
         reversible,
     })

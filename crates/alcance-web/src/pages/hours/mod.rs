@@ -8,8 +8,9 @@ mod portal;
 pub mod statement;
 
 use alcance_app::App;
+use alcance_app::hours::{HoursOverview, Package, Statement};
 use alcance_domain::model::Organization;
-use alcance_domain::money::format_hours;
+use alcance_domain::money::{Currency, format_hours, format_money};
 use axum::Router;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -79,44 +80,22 @@ fn state(today: NaiveDate, expires_on: NaiveDate) -> PackageState {
     }
 }
 
-/// The overview's packages as the tables show them (a macro: the store's package type is
-/// not re-exported by the app layer).
-macro_rules! package_views {
-    ($ctx:expr, $overview:expr) => {{
-        let (ctx, o) = ($ctx, $overview);
-        o.packages
-            .iter()
-            .map(|p| {
-                $crate::pages::hours::package_view(
-                    ctx,
-                    o.today,
-                    (p.id, p.minutes, p.balance_minutes, p.price_minor, o.currency),
-                    (p.purchased_on, p.expires_on),
-                    &p.invoice_ref,
-                )
-            })
-            .collect::<Vec<_>>()
-    }};
+/// The overview's packages as the tables show them.
+pub fn package_views(ctx: &PageCtx, o: &HoursOverview) -> Vec<PackageView> {
+    o.packages.iter().map(|p| package_view(ctx, o.today, p, o.currency)).collect()
 }
-pub(crate) use package_views;
 
-pub fn package_view(
-    ctx: &PageCtx,
-    today: NaiveDate,
-    (id, minutes, balance, price_minor, currency): (i64, i64, i64, i64, alcance_domain::money::Currency),
-    (purchased_on, expires_on): (NaiveDate, NaiveDate),
-    invoice_ref: &str,
-) -> PackageView {
+fn package_view(ctx: &PageCtx, today: NaiveDate, p: &Package, currency: Currency) -> PackageView {
     let lang = ctx.lang;
     PackageView {
-        id,
-        bought: format_hours(minutes, lang.code()),
-        balance: format_hours(balance, lang.code()),
-        price: alcance_domain::money::format_money(price_minor, currency, lang.code()),
-        purchased_on: statement::day(lang, purchased_on),
-        expires_on: statement::day(lang, expires_on),
-        invoice_ref: invoice_ref.to_owned(),
-        state: state(today, expires_on),
+        id: p.id,
+        bought: format_hours(p.minutes, lang.code()),
+        balance: format_hours(p.balance_minutes, lang.code()),
+        price: format_money(p.price_minor, currency, lang.code()),
+        purchased_on: statement::day(lang, p.purchased_on),
+        expires_on: statement::day(lang, p.expires_on),
+        invoice_ref: p.invoice_ref.clone(),
+        state: state(today, p.expires_on),
     }
 }
 
@@ -136,7 +115,7 @@ pub struct MovementView {
 }
 
 /// A statement's rows, newest first.
-pub fn movements(ctx: &PageCtx, s: &alcance_app::hours::Statement) -> Vec<MovementView> {
+pub fn movements(ctx: &PageCtx, s: &Statement) -> Vec<MovementView> {
     let tz = view::zone(&s.organization.time_zone);
     s.rows
         .iter()

@@ -81,7 +81,7 @@ async fn show(
         available: format_hours(overview.available_minutes, ctx.lang.code()),
         empty: overview.available_minutes <= 0,
         overdraft: overview.allow_overdraft,
-        packages: package_views!(&ctx, &overview),
+        packages: package_views(&ctx, &overview),
         movements: movements(&ctx, &recent),
         recent_from: statement::day(ctx.lang, recent_from),
         period,

@@ -245,7 +245,10 @@ fn event_text(
         | EventKind::Replied
         | EventKind::NoteAdded
         | EventKind::AttachmentAdded
-        | EventKind::TimeLogged => None,
+        | EventKind::TimeLogged
+        // Clients do not see the agency's SLA clock.
+        | EventKind::SlaWarning
+        | EventKind::SlaBreached => None,
     }
 }
 

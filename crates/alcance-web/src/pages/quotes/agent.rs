@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::form::DraftForm;
 use super::{QuoteCard, quote_number};
-use crate::api::quotes::{QuoteOut, pdf_response, quote_out};
+use crate::api::quotes::pdf_response;
 use crate::pages::{PageCtx, PageError, SignedIn, check_csrf, render};
 
 #[derive(Template)]
@@ -48,16 +48,30 @@ struct QuotePage {
     decided_ip: Option<String>,
 }
 
-fn staff(page: SignedIn) -> Result<(PageCtx, Actor), Response> {
-    if page.actor.is_staff() { Ok((page.ctx, page.actor)) } else { Err(PageError::NotFound(page.ctx).into_response()) }
+/// What a handler answers: the page, or early the error page (not found, a refused CSRF
+/// token, a use case's refusal).
+type Answer = Result<Response, Response>;
+
+/// The signed-in staff member and the number in the address read by `parse`; anyone else and
+/// a number that names nothing are answered "not found".
+fn staff<T>(page: SignedIn, raw: &str, parse: fn(&str) -> Option<T>) -> Result<(PageCtx, Actor, T), Response> {
+    match parse(raw) {
+        Some(number) if page.actor.is_staff() => Ok((page.ctx, page.actor, number)),
+        _ => Err(PageError::NotFound(page.ctx).into_response()),
+    }
 }
 
-fn ticket_number(ctx: &PageCtx, raw: &str) -> Result<i64, Response> {
-    raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| PageError::NotFound(ctx.clone()).into_response())
+fn ticket_number(raw: &str) -> Option<i64> {
+    raw.parse::<i64>().ok().filter(|n| *n > 0)
 }
 
-fn number_of(ctx: &PageCtx, raw: &str) -> Result<String, Response> {
-    quote_number(raw).ok_or_else(|| PageError::NotFound(ctx.clone()).into_response())
+/// The error page for a use case's refusal, for `map_err`.
+fn failed(ctx: &PageCtx) -> impl FnOnce(AppError) -> Response + '_ {
+    |e| PageError::from_app(ctx.clone(), e).into_response()
+}
+
+fn csrf(ctx: &PageCtx, token: &str) -> Result<(), Response> {
+    check_csrf(ctx, token).map_err(IntoResponse::into_response)
 }
 
 /// The contract's rate as a rate field shows it ("$ 150.000"), and the hint under the form.
@@ -73,30 +87,31 @@ fn rates(ctx: &PageCtx, view: &TicketView) -> (String, String) {
     }
 }
 
+/// The ticket a new quote is drafted for, with the contract's rate and the hint.
+async fn ticket(
+    app: &App,
+    ctx: &PageCtx,
+    actor: &Actor,
+    number: i64,
+) -> Result<(TicketView, String, String), Response> {
+    let view = agent_views::ticket(app, actor, number).await.map_err(failed(ctx))?;
+    let (rate, rate_hint) = rates(ctx, &view);
+    Ok((view, rate, rate_hint))
+}
+
+impl NewPage {
+    fn new(ctx: PageCtx, number: i64, view: &TicketView, rate_hint: String, form: DraftForm) -> Self {
+        let (subject, organization) = (view.ticket.subject.clone(), view.organization.name.clone());
+        NewPage { ctx, number, subject, organization, rate_hint, form }
+    }
+}
+
 /// GET /agent/tickets/{number}/quotes/new
-pub(super) async fn new_page(State(app): State<App>, page: SignedIn, Path(raw): Path<String>) -> Response {
-    let (ctx, actor) = match staff(page) {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
-    let number = match ticket_number(&ctx, &raw) {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
-    let view = match agent_views::ticket(&app, &actor, number).await {
-        Ok(v) => v,
-        Err(e) => return PageError::from_app(ctx, e).into_response(),
-    };
-    let (rate, rate_hint) = rates(&ctx, &view);
+pub(super) async fn new_page(State(app): State<App>, page: SignedIn, Path(raw): Path<String>) -> Answer {
+    let (ctx, actor, number) = staff(page, &raw, ticket_number)?;
+    let (view, rate, rate_hint) = ticket(&app, &ctx, &actor, number).await?;
     let form = DraftForm::blank(format!("/agent/tickets/{number}/quotes"), view.ticket.subject.clone(), rate);
-    render(&NewPage {
-        number,
-        subject: view.ticket.subject.clone(),
-        organization: view.organization.name.clone(),
-        rate_hint,
-        form,
-        ctx,
-    })
+    Ok(render(&NewPage::new(ctx, number, &view, rate_hint, form)))
 }
 
 /// POST /agent/tickets/{number}/quotes: creates the draft and shows it.
@@ -105,38 +120,18 @@ pub(super) async fn create(
     page: SignedIn,
     Path(raw): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let (ctx, actor) = match staff(page) {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
-    let number = match ticket_number(&ctx, &raw) {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
-    let view = match agent_views::ticket(&app, &actor, number).await {
-        Ok(v) => v,
-        Err(e) => return PageError::from_app(ctx, e).into_response(),
-    };
-    let (rate, rate_hint) = rates(&ctx, &view);
+) -> Answer {
+    let (ctx, actor, number) = staff(page, &raw, ticket_number)?;
+    let (view, rate, rate_hint) = ticket(&app, &ctx, &actor, number).await?;
     let mut form = DraftForm::read(format!("/agent/tickets/{number}/quotes"), pairs, rate);
-    if let Err(e) = check_csrf(&ctx, &form.csrf_token) {
-        return e.into_response();
-    }
+    csrf(&ctx, &form.csrf_token)?;
     match quotes::create_draft(&app, &actor, number, form.input()).await {
-        Ok(q) => Redirect::to(&format!("/agent/quotes/{}?msg=created", q.number)).into_response(),
+        Ok(q) => Ok(Redirect::to(&format!("/agent/quotes/{}?msg=created", q.number)).into_response()),
         Err(e) if form.refused(&ctx, &e) => {
-            let page = NewPage {
-                number,
-                subject: view.ticket.subject.clone(),
-                organization: view.organization.name.clone(),
-                rate_hint,
-                form,
-                ctx,
-            };
-            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+            let page = NewPage::new(ctx, number, &view, rate_hint, form);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => PageError::from_app(ctx, e).into_response(),
+        Err(e) => Err(failed(&ctx)(e)),
     }
 }
 
@@ -166,15 +161,9 @@ struct Shown {
     reason_error: Option<String>,
 }
 
-async fn show(app: &App, ctx: PageCtx, actor: &Actor, number: &str, shown: Shown, status: StatusCode) -> Response {
-    let q: QuoteOut = match quotes::get(app, actor, number).await {
-        Ok(q) => quote_out!(q),
-        Err(e) => return PageError::from_app(ctx, e).into_response(),
-    };
-    let view = match agent_views::ticket(app, actor, q.ticket_number).await {
-        Ok(v) => v,
-        Err(e) => return PageError::from_app(ctx, e).into_response(),
-    };
+async fn show(app: &App, ctx: PageCtx, actor: &Actor, number: &str, shown: Shown, status: StatusCode) -> Answer {
+    let q = quotes::get(app, actor, number).await.map_err(failed(&ctx))?;
+    let view = agent_views::ticket(app, actor, q.ticket_number).await.map_err(failed(&ctx))?;
     let (rate, rate_hint) = rates(&ctx, &view);
     let card = QuoteCard::new(&ctx, &q);
     let form = match shown.form {
@@ -207,7 +196,7 @@ async fn show(app: &App, ctx: PageCtx, actor: &Actor, number: &str, shown: Shown
         reason_error: shown.reason_error,
         ctx,
     };
-    (status, render(&page)).into_response()
+    Ok((status, render(&page)).into_response())
 }
 
 /// GET /agent/quotes/{number}
@@ -216,15 +205,8 @@ pub(super) async fn page(
     page: SignedIn,
     Path(raw): Path<String>,
     Query(query): Query<MsgQuery>,
-) -> Response {
-    let (ctx, actor) = match staff(page) {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
-    let number = match number_of(&ctx, &raw) {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
+) -> Answer {
+    let (ctx, actor, number) = staff(page, &raw, quote_number)?;
     let shown = Shown { notice: notice(&ctx, query.msg.as_deref()), ..Shown::default() };
     show(&app, ctx, &actor, &number, shown, StatusCode::OK).await
 }
@@ -235,26 +217,17 @@ pub(super) async fn update(
     page: SignedIn,
     Path(raw): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let (ctx, actor) = match staff(page) {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
-    let number = match number_of(&ctx, &raw) {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
+) -> Answer {
+    let (ctx, actor, number) = staff(page, &raw, quote_number)?;
     let mut form = DraftForm::read(format!("/agent/quotes/{number}"), pairs, String::new());
-    if let Err(e) = check_csrf(&ctx, &form.csrf_token) {
-        return e.into_response();
-    }
+    csrf(&ctx, &form.csrf_token)?;
     match quotes::update_draft(&app, &actor, &number, form.input()).await {
-        Ok(_) => Redirect::to(&format!("/agent/quotes/{number}?msg=saved")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/agent/quotes/{number}?msg=saved")).into_response()),
         Err(e) if form.refused(&ctx, &e) => {
             let shown = Shown { form: Some(form), ..Shown::default() };
             show(&app, ctx, &actor, &number, shown, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => PageError::from_app(ctx, e).into_response(),
+        Err(e) => Err(failed(&ctx)(e)),
     }
 }
 
@@ -281,38 +254,23 @@ fn action_failure(ctx: &PageCtx, e: &AppError) -> Option<String> {
     }
 }
 
-async fn act(app: App, page: SignedIn, raw: String, form: ActionForm, withdraw: bool) -> Response {
-    let (ctx, actor) = match staff(page) {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
-    let number = match number_of(&ctx, &raw) {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
-    if let Err(e) = check_csrf(&ctx, &form.csrf_token) {
-        return e.into_response();
-    }
+async fn act(app: App, page: SignedIn, raw: String, form: ActionForm, withdraw: bool) -> Answer {
+    let (ctx, actor, number) = staff(page, &raw, quote_number)?;
+    csrf(&ctx, &form.csrf_token)?;
     let (result, msg) = if withdraw {
         let reason = Some(form.reason.clone()).filter(|r| !r.trim().is_empty());
         (quotes::withdraw(&app, &actor, &number, reason).await.map(|_| ()), "withdrawn")
     } else {
         (quotes::send(&app, &actor, &number).await.map(|_| ()), "sent")
     };
-    match result {
-        Ok(()) => Redirect::to(&format!("/agent/quotes/{number}?msg={msg}")).into_response(),
-        Err(e) => match action_failure(&ctx, &e) {
-            Some(message) => {
-                let shown = if withdraw {
-                    Shown { reason: form.reason, reason_error: Some(message), ..Shown::default() }
-                } else {
-                    Shown { failure: Some(message), ..Shown::default() }
-                };
-                show(&app, ctx, &actor, &number, shown, StatusCode::UNPROCESSABLE_ENTITY).await
-            }
-            None => PageError::from_app(ctx, e).into_response(),
-        },
-    }
+    let Err(e) = result else { return Ok(Redirect::to(&format!("/agent/quotes/{number}?msg={msg}")).into_response()) };
+    let Some(message) = action_failure(&ctx, &e) else { return Err(failed(&ctx)(e)) };
+    let shown = if withdraw {
+        Shown { reason: form.reason, reason_error: Some(message), ..Shown::default() }
+    } else {
+        Shown { failure: Some(message), ..Shown::default() }
+    };
+    show(&app, ctx, &actor, &number, shown, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 /// POST /agent/quotes/{number}/send
@@ -321,7 +279,7 @@ pub(super) async fn send(
     page: SignedIn,
     Path(raw): Path<String>,
     Form(form): Form<ActionForm>,
-) -> Response {
+) -> Answer {
     act(app, page, raw, form, false).await
 }
 
@@ -331,22 +289,12 @@ pub(super) async fn withdraw(
     page: SignedIn,
     Path(raw): Path<String>,
     Form(form): Form<ActionForm>,
-) -> Response {
+) -> Answer {
     act(app, page, raw, form, true).await
 }
 
 /// GET /agent/quotes/{number}/pdf, in the page's language.
-pub(super) async fn pdf(State(app): State<App>, page: SignedIn, Path(raw): Path<String>) -> Response {
-    let (ctx, actor) = match staff(page) {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
-    let number = match number_of(&ctx, &raw) {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
-    match pdf_response(&app, &actor, &number, ctx.lang_code()).await {
-        Ok(response) => response,
-        Err(e) => PageError::from_app(ctx, e).into_response(),
-    }
+pub(super) async fn pdf(State(app): State<App>, page: SignedIn, Path(raw): Path<String>) -> Answer {
+    let (ctx, actor, number) = staff(page, &raw, quote_number)?;
+    pdf_response(&app, &actor, &number, ctx.lang_code()).await.map_err(failed(&ctx))
 }

@@ -3,10 +3,11 @@
 //! case placed next to their fields.
 
 use alcance_app::AppError;
-use alcance_app::quotes::{DraftInput, LineInput};
+use alcance_app::quotes::{DraftInput, LineInput, Quote};
 use alcance_domain::FieldError;
+use alcance_domain::money::{self, Currency};
+use alcance_domain::quote::LinePricing;
 
-use crate::api::quotes::QuoteOut;
 use crate::pages::PageCtx;
 
 /// Rows the form offers without JavaScript: at least this many, and always a few blank ones.
@@ -67,22 +68,21 @@ impl DraftForm {
     }
 
     /// The form of an existing draft, its lines first.
-    pub fn of(action: String, q: &QuoteOut, lang: &str, default_rate: String) -> Self {
-        let currency = alcance_domain::money::Currency::from_code("currency", &q.currency)
-            .unwrap_or(alcance_domain::money::Currency::Cop);
-        let money = |minor: i64| alcance_domain::money::format_money(minor, currency, lang);
+    pub fn of(action: String, q: &Quote, lang: &str, default_rate: String) -> Self {
+        let currency = Currency::from_code("currency", &q.currency).unwrap_or(Currency::Cop);
+        let fmt = |minor: i64| money::format_money(minor, currency, lang);
         let rows = q
             .lines
             .iter()
             .enumerate()
             .map(|(i, l)| {
                 let mut row = Row { index: i, n: i + 1, description: l.description.clone(), ..Row::default() };
-                match (l.minutes, l.rate_minor) {
-                    (Some(minutes), Some(rate)) => {
-                        row.hours = alcance_domain::money::format_hours(minutes, lang);
-                        row.rate = money(rate);
+                match l.pricing {
+                    LinePricing::Hours { minutes, rate_minor } => {
+                        row.hours = money::format_hours(minutes, lang);
+                        row.rate = fmt(rate_minor);
                     }
-                    _ => row.amount = money(l.amount_minor),
+                    LinePricing::Fixed { .. } => row.amount = fmt(l.amount_minor),
                 }
                 row
             })

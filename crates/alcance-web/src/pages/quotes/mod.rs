@@ -7,13 +7,13 @@ mod form;
 mod portal;
 
 use alcance_app::App;
+use alcance_app::quotes::Quote;
 use alcance_domain::money::{self, Currency};
-use alcance_domain::quote::QuoteStatus;
+use alcance_domain::quote::{LinePricing, QuoteStatus};
 use axum::Router;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 
-use crate::api::quotes::{QuoteOut, quote_out};
 use crate::pages::PageCtx;
 
 pub use portal::{PortalQuote, portal_quote};
@@ -87,21 +87,21 @@ pub(crate) fn status_label(ctx: &PageCtx, status: QuoteStatus) -> String {
 }
 
 impl QuoteCard {
-    pub fn new(ctx: &PageCtx, q: &QuoteOut) -> Self {
+    pub fn new(ctx: &PageCtx, q: &Quote) -> Self {
         let lang = ctx.lang_code();
         let currency = Currency::from_code("currency", &q.currency).unwrap_or(Currency::Cop);
         let fmt = |minor: i64| money::format_money(minor, currency, lang);
         let lines = q
             .lines
             .iter()
-            .map(|l| match (l.minutes, l.rate_minor) {
-                (Some(minutes), Some(rate)) => LineView {
+            .map(|l| match l.pricing {
+                LinePricing::Hours { minutes, rate_minor } => LineView {
                     description: l.description.clone(),
                     quantity: money::format_hours(minutes, lang),
-                    rate: fmt(rate),
+                    rate: fmt(rate_minor),
                     amount: fmt(l.amount_minor),
                 },
-                _ => LineView {
+                LinePricing::Fixed { .. } => LineView {
                     description: l.description.clone(),
                     quantity: ctx.t("quote-line-fixed"),
                     rate: String::new(),
@@ -158,7 +158,7 @@ pub async fn agent_panel(
     if !not_covered && found.is_empty() {
         return None;
     }
-    let quotes = found.into_iter().map(|q| QuoteCard::new(ctx, &quote_out!(q))).collect();
+    let quotes = found.iter().map(|q| QuoteCard::new(ctx, q)).collect();
     Some(AgentPanel { quotes, can_create: not_covered && ticket.status != Status::Closed })
 }
 

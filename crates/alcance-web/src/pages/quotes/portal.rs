@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{QuoteCard, quote_number};
-use crate::api::quotes::{ClientIp, QuoteOut, pdf_response, quote_out};
+use crate::api::quotes::{ClientIp, pdf_response};
 use crate::pages::{PageCtx, PageError, SignedIn, check_csrf};
 
 /// The quote card of a request page.
@@ -44,8 +44,8 @@ pub async fn portal_quote(
         }
     };
     let latest = all.last()?;
-    let q: QuoteOut = match quotes::get(app, actor, &latest.number).await {
-        Ok(q) => quote_out!(q),
+    let q = match quotes::get(app, actor, &latest.number).await {
+        Ok(q) => q,
         Err(e) => {
             tracing::warn!(error = %e, ticket = number, "could not read the quote");
             return None;
