@@ -69,6 +69,17 @@ impl SqlBuilder {
         self
     }
 
+    /// Appends `$n, $n+1, …` for each value (the inside of an `IN (…)`).
+    pub fn bind_list<V: Into<Value> + Copy>(&mut self, values: &[V]) -> &mut Self {
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(*v);
+        }
+        self
+    }
+
     pub fn finish(self) -> (Sql, Vec<Value>) {
         (Cow::Owned(self.sql), self.args)
     }

@@ -79,13 +79,7 @@ pub async fn for_tickets(conn: &mut dyn Conn, ticket_ids: &[Id]) -> Result<Vec<S
     let mut q = SqlBuilder::new(
         "SELECT ticket_id, first_response_due, update_due, resolution_due, urgent_at, state, computed_at FROM ticket_sla WHERE ticket_id IN (",
     );
-    for (i, id) in ticket_ids.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        q.bind(*id);
-    }
-    q.push(")");
+    q.bind_list(ticket_ids).push(")");
     let (sql, args) = q.finish();
     conn.fetch_all(sql, args).await?.iter().map(sla_from_row).collect()
 }

@@ -97,13 +97,7 @@ pub async fn for_tickets(conn: &mut dyn Conn, ticket_ids: &[Id]) -> Result<Vec<S
         return Ok(Vec::new());
     }
     let mut q = SqlBuilder::new(concat!("SELECT ", columns!(), " FROM ticket_suggestions WHERE ticket_id IN ("));
-    for (i, id) in ticket_ids.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        q.bind(*id);
-    }
-    q.push(")");
+    q.bind_list(ticket_ids).push(")");
     let (sql, args) = q.finish();
     conn.fetch_all(sql, args).await?.iter().map(from_row).collect()
 }

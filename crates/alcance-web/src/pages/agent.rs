@@ -13,10 +13,10 @@ mod triage_report;
 use alcance_app::{Actor, App};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 
-use super::{PageCtx, PageError, SignedIn};
+use super::{PageCtx, SignedIn};
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -37,7 +37,7 @@ pub fn router() -> Router<App> {
 
 /// The signed-in staff member; anyone else is told the page does not exist.
 fn staff_only(page: SignedIn) -> Result<(PageCtx, Actor), Response> {
-    if page.actor.is_staff() { Ok((page.ctx, page.actor)) } else { Err(PageError::NotFound(page.ctx).into_response()) }
+    page.staff()
 }
 
 /// A value from a form or query: trimmed, and absent when empty.

@@ -177,6 +177,24 @@ pub struct SignedIn {
     pub actor: Actor,
 }
 
+impl SignedIn {
+    /// Agency staff only: a client contact gets "not found", as for anything they may not see.
+    pub(crate) fn staff(self) -> Result<(PageCtx, Actor), Response> {
+        if self.actor.is_staff() {
+            Ok((self.ctx, self.actor))
+        } else {
+            Err(PageError::NotFound(self.ctx).into_response())
+        }
+    }
+
+    /// Staff only, and then the form's CSRF token.
+    pub(crate) fn staff_form(self, csrf_token: &str) -> Result<(PageCtx, Actor), Response> {
+        let (ctx, actor) = self.staff()?;
+        check_csrf(&ctx, csrf_token).map_err(IntoResponse::into_response)?;
+        Ok((ctx, actor))
+    }
+}
+
 impl FromRequestParts<App> for SignedIn {
     type Rejection = Response;
 

@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use alcance_app::clock::Clock;
 use alcance_app::closures::{self, NewClosure};
 use alcance_app::directory::{self, NewContract};
 use alcance_app::tickets::{self, OpenTicket, TicketChange};
@@ -17,7 +16,7 @@ use alcance_testkit::{TestBackend, on_both_backends};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use crate::browser::Browser;
-use crate::support::{Person, TestApp, spawn_app};
+use crate::support::{At, Person, TestApp, spawn_app};
 
 on_both_backends!(
     a_closure_on_the_due_day_moves_the_first_response_to_the_next_business_day,
@@ -27,14 +26,6 @@ on_both_backends!(
     a_policy_with_an_unknown_pausing_status_is_refused_with_its_line,
     a_policy_that_pauses_in_progress_stops_the_clock_there,
 );
-
-struct At(DateTime<Utc>);
-
-impl Clock for At {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
-}
 
 fn at(app: &App, when: DateTime<Utc>) -> App {
     App { clock: Arc::new(At(when)), ..app.clone() }

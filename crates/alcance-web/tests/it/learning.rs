@@ -4,27 +4,17 @@
 
 use std::sync::Arc;
 
-use alcance_app::clock::Clock;
 use alcance_app::triage_learning::held_back;
 use alcance_app::{App, jobs, triage, triage_learning};
 use alcance_store::repo::jobs as job_repo;
 use alcance_store::repo::{tickets, triage_models};
 use alcance_testkit::{TestBackend, on_both_backends};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use serde_json::json;
 
-use crate::support::{TestApp, spawn_app};
+use crate::support::{At, TestApp, spawn_app};
 
 on_both_backends!(agents_decisions_retrain_the_model, a_worse_model_is_not_activated);
-
-/// A clock that says what the test wants.
-struct At(DateTime<Utc>);
-
-impl Clock for At {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
-}
 
 /// The app as a worker would run it once the retraining delay has passed.
 fn later(app: &App) -> App {

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use alcance_app::clock::Clock;
 use alcance_app::hours::{self, PurchaseInput};
 use alcance_app::not_covered::{self, Choice};
 use alcance_app::quotes::{self, DraftInput, LineInput};
@@ -18,7 +17,7 @@ use alcance_store::{ConnExt, Sql};
 use alcance_testkit::{TestBackend, on_both_backends};
 use chrono::{DateTime, Duration, Utc};
 
-use crate::support::{TestApp, spawn_app};
+use crate::support::{At, TestApp, spawn_app};
 
 on_both_backends!(
     the_ledger_is_append_only_and_corrections_reverse,
@@ -26,14 +25,6 @@ on_both_backends!(
     sent_quotes_expire_and_close_their_request,
     periodic_jobs_are_queued_once,
 );
-
-struct At(DateTime<Utc>);
-
-impl Clock for At {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
-}
 
 fn at(t: &TestApp, when: DateTime<Utc>) -> alcance_app::App {
     alcance_app::App { clock: Arc::new(At(when)), ..t.app.clone() }

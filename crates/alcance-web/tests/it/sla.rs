@@ -9,7 +9,6 @@
 use std::sync::Arc;
 
 use alcance_app::agent_views::{self, QueueFilters};
-use alcance_app::clock::Clock;
 use alcance_app::sla;
 use alcance_app::tickets::{self, OpenTicket, TicketChange, TicketSort};
 use alcance_domain::calendar::is_colombian_holiday;
@@ -21,7 +20,7 @@ use alcance_testkit::{TestBackend, on_both_backends};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use crate::browser::Browser;
-use crate::support::{Person, TestApp, spawn_app};
+use crate::support::{At, Person, TestApp, spawn_app};
 
 on_both_backends!(
     first_response_skips_the_weekend_and_a_monday_holiday,
@@ -30,14 +29,6 @@ on_both_backends!(
     the_queue_sorts_by_urgency_and_the_ticket_shows_its_sla,
     the_compliance_report_counts_met_and_breached,
 );
-
-struct At(DateTime<Utc>);
-
-impl Clock for At {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
-}
 
 fn at(t: &TestApp, when: DateTime<Utc>) -> alcance_app::App {
     alcance_app::App { clock: Arc::new(At(when)), ..t.app.clone() }

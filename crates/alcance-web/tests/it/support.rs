@@ -332,3 +332,12 @@ pub async fn spawn_app(backend: TestBackend) -> TestApp {
     };
     TestApp { base, app, client: reqwest::Client::new(), fx, db }
 }
+
+/// A clock that says what the test wants.
+pub struct At(pub chrono::DateTime<chrono::Utc>);
+
+impl alcance_app::clock::Clock for At {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0
+    }
+}

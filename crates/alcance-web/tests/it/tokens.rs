@@ -3,14 +3,13 @@
 
 use std::sync::Arc;
 
-use alcance_app::clock::Clock;
 use alcance_app::{App, auth};
 use alcance_testkit::{TestBackend, on_both_backends};
 use chrono::{DateTime, Duration, Utc};
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::support::{Req, Resp, TestApp, spawn_app};
+use crate::support::{At, Req, Resp, TestApp, spawn_app};
 
 on_both_backends!(
     tokens_are_listed_by_who_may_see_them,
@@ -110,15 +109,6 @@ async fn tokens_are_revoked_by_an_admin_or_their_owner(backend: TestBackend) {
     // A token may revoke itself; the next request is refused.
     delete(&t, &format!("/api/v1/tokens/{ana}"), &fx.requester_a.token).await.expect(204);
     t.get("/api/v1/me", &fx.requester_a.token).await.problem(401, "unauthenticated", None);
-}
-
-/// A clock that says what the test wants.
-struct At(DateTime<Utc>);
-
-impl Clock for At {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
 }
 
 fn app_at(app: &App, at: DateTime<Utc>) -> App {

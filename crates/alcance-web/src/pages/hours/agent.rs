@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::{field_errors, statement};
 use crate::pages::admin::{Errors, invalid};
-use crate::pages::{PageCtx, PageError, SignedIn, check_csrf, render};
+use crate::pages::{PageCtx, PageError, SignedIn, render};
 
 #[derive(Deserialize, Default)]
 pub struct MsgQuery {
@@ -137,17 +137,13 @@ async fn show(
     if failed { invalid(page) } else { page }
 }
 
-fn staff(page: SignedIn) -> Result<(PageCtx, Actor), Response> {
-    if page.actor.is_staff() { Ok((page.ctx, page.actor)) } else { Err(PageError::NotFound(page.ctx).into_response()) }
-}
-
 pub async fn page(
     State(app): State<App>,
     page: SignedIn,
     Path(number): Path<String>,
     Query(q): Query<MsgQuery>,
 ) -> Response {
-    let (ctx, actor) = match staff(page) {
+    let (ctx, actor) = match page.staff() {
         Ok(found) => found,
         Err(answer) => return answer,
     };
@@ -162,13 +158,10 @@ pub async fn log(
     Path(number): Path<String>,
     Form(form): Form<TimeForm>,
 ) -> Response {
-    let (ctx, actor) = match staff(page) {
+    let (ctx, actor) = match page.staff_form(&form.csrf_token) {
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    if let Err(e) = check_csrf(&ctx, &form.csrf_token) {
-        return e.into_response();
-    }
     let Some(number) = ticket_number(&number) else { return PageError::NotFound(ctx).into_response() };
     let input =
         TimeInput { duration: form.duration.clone(), worked_on: form.worked_on.clone(), note: form.note.clone() };

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use crate::pages::{PageCtx, PageError, SignedIn, check_csrf, render};
+use crate::pages::{PageCtx, PageError, SignedIn, render};
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -66,10 +66,6 @@ impl HeldPage {
     }
 }
 
-fn staff(page: SignedIn) -> Result<(PageCtx, Actor), Response> {
-    if page.actor.is_staff() { Ok((page.ctx, page.actor)) } else { Err(PageError::NotFound(page.ctx).into_response()) }
-}
-
 async fn show(app: &App, ctx: PageCtx, actor: &Actor, notice: Option<String>, alert: Option<String>) -> Response {
     let loaded = async {
         let messages = mail_intake::held(app, actor).await?;
@@ -89,7 +85,7 @@ async fn show(app: &App, ctx: PageCtx, actor: &Actor, notice: Option<String>, al
 }
 
 pub async fn page(State(app): State<App>, page: SignedIn, Query(q): Query<MsgQuery>) -> Response {
-    let (ctx, actor) = match staff(page) {
+    let (ctx, actor) = match page.staff() {
         Ok(found) => found,
         Err(answer) => return answer,
     };
@@ -107,13 +103,10 @@ pub async fn accept(
     Path(id): Path<i64>,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    let (ctx, actor) = match staff(page) {
+    let (ctx, actor) = match page.staff_form(&form.csrf_token) {
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    if let Err(e) = check_csrf(&ctx, &form.csrf_token) {
-        return e.into_response();
-    }
     let ticket = form.ticket.trim().trim_start_matches('#');
     let how = if !ticket.is_empty() {
         match ticket.parse::<i64>() {
@@ -147,13 +140,10 @@ pub async fn reject(
     Path(id): Path<i64>,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    let (ctx, actor) = match staff(page) {
+    let (ctx, actor) = match page.staff_form(&form.csrf_token) {
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    if let Err(e) = check_csrf(&ctx, &form.csrf_token) {
-        return e.into_response();
-    }
     match mail_intake::reject_held(&app, &actor, id).await {
         Ok(()) => Redirect::to("/agent/mail?msg=rejected").into_response(),
         Err(alcance_app::AppError::NotFound) => {
