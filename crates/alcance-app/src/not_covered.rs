@@ -206,7 +206,7 @@ pub(crate) async fn after_classification(
         link: &format!("{}/portal/tickets/{}", settings.public_url.trim_end_matches('/'), after.number),
         brand: &settings.brand.name,
     });
-    web::enqueue_email(c, &requester.email, &mail.subject, &mail.body, now).await?;
+    web::enqueue_ticket_email(c, &requester.email, &mail.subject, &mail.body, after.id, now).await?;
     Ok(())
 }
 

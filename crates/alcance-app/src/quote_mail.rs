@@ -169,7 +169,7 @@ pub(crate) async fn notify_sent(
                 ),
             )
         };
-        let id = web::enqueue_email(c, &manager.email, &subject, &body, now).await?;
+        let id = web::enqueue_ticket_email(c, &manager.email, &subject, &body, q.ticket_id, now).await?;
         let pdf = quote_pdf(q, &org.name, &settings.brand, base, lang);
         web::attach_to_email(c, id, &format!("{}.pdf", q.number), "application/pdf", pdf).await?;
     }

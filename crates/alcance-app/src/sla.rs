@@ -395,7 +395,7 @@ async fn announce(
     let due = m.due.with_timezone(&notice.time_zone).format("%Y-%m-%d %H:%M").to_string();
     for user in to {
         let (subject, body) = mail_text(&user.language, notice, &due, &link);
-        web::enqueue_email(c, &user.email, &subject, &body, now).await?;
+        web::enqueue_ticket_email(c, &user.email, &subject, &body, t.id, now).await?;
     }
     Ok(())
 }

@@ -83,6 +83,19 @@ pub async fn enqueue_email(
     enqueue(conn, &NewOutboxEmail { to, subject, body_text: body, ..NewOutboxEmail::default() }, now).await
 }
 
+/// Queues a plain-text e-mail about a ticket, so it threads under the ticket's Message-ID.
+pub async fn enqueue_ticket_email(
+    conn: &mut dyn Conn,
+    to: &str,
+    subject: &str,
+    body: &str,
+    ticket_id: Id,
+    now: DateTime<Utc>,
+) -> Result<Id, StoreError> {
+    let mail = NewOutboxEmail { to, subject, body_text: body, ticket_id: Some(ticket_id), ..NewOutboxEmail::default() };
+    enqueue(conn, &mail, now).await
+}
+
 /// Queues an e-mail in the outbox (in the caller's transaction, so it is sent only if the
 /// change that causes it commits).
 pub async fn enqueue(conn: &mut dyn Conn, m: &NewOutboxEmail<'_>, now: DateTime<Utc>) -> Result<Id, StoreError> {

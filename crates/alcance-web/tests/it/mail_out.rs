@@ -27,6 +27,7 @@ on_both_backends!(
     an_unreachable_server_costs_no_attempt,
     auth_plain_is_used_when_configured,
     without_smtp_mail_stays_in_the_outbox,
+    the_not_covered_notice_threads_under_its_ticket,
 );
 
 pub const SECRET: &[u8] = b"alcance-test-key";
@@ -372,4 +373,25 @@ async fn without_smtp_mail_stays_in_the_outbox(backend: TestBackend) {
     let admin = Browser::sign_in(&t, t.fx.admin.email()).await;
     let page = admin.get("/admin/outbox").await;
     assert!(page.ok().contains(&format!("[#{}] Recibimos su solicitud", t.fx.ticket_a)));
+}
+
+async fn the_not_covered_notice_threads_under_its_ticket(backend: TestBackend) {
+    let t = spawn_app(backend).await;
+    drain(&t).await;
+    let fx = &t.fx;
+    let (port, inbox) = smtp_server(false).await;
+    let app = mail_app(&t, Some(port));
+    let change = alcance_app::tickets::TicketChange { category: Some("new_feature".into()), ..Default::default() };
+    alcance_app::tickets::change(&app, &fx.agent.actor(), fx.ticket_a, change).await.unwrap();
+    mailer::deliver_pending(&app).await.unwrap();
+    let got = inbox.lock().unwrap().clone();
+    let notice = got
+        .iter()
+        .map(|mail| MessageParser::default().parse(&mail.data).unwrap())
+        .find(|m| m.subject().is_some_and(|s| s.contains("fuera del alcance")))
+        .expect("the not-covered notice went out");
+    let root = message_id_for(fx.ticket_a, SECRET, ID_DOMAIN, "").trim_matches(['<', '>']).to_owned();
+    assert_eq!(ids(notice.in_reply_to()), vec![root]);
+    let id = notice.message_id().unwrap().to_owned();
+    assert_eq!(ticket_from_references(&[id], SECRET), TicketRef::Valid(fx.ticket_a));
 }
