@@ -128,8 +128,7 @@ pub async fn record_purchase(
                     ..NewLedgerEntry::default()
                 };
                 hours::insert_entry(c, &entry, now).await?;
-                let packages = hours::packages(c, organization_id).await?;
-                packages.into_iter().find(|p| p.id == id).ok_or(AppError::NotFound)
+                package_by_id(c, id).await
             })
         })
         .await
@@ -349,8 +348,7 @@ pub async fn reverse(app: &App, actor: &Actor, entry_id: Id, note: &str) -> Resu
 }
 
 async fn package_by_id(c: &mut dyn Conn, id: Id) -> Result<Package, AppError> {
-    let all = hours::all_packages(c).await?;
-    all.into_iter().find(|p| p.id == id).ok_or(AppError::NotFound)
+    hours::package(c, id).await?.ok_or(AppError::NotFound)
 }
 
 /// The refusal for spending more than the balance; the detail names the balance in hours.

@@ -92,10 +92,10 @@ pub async fn packages(conn: &mut dyn Conn, organization_id: Id) -> Result<Vec<Pa
     conn.fetch_all(Sql::Owned(sql), vec![organization_id.into()]).await?.iter().map(package_from_row).collect()
 }
 
-/// Every package of every organisation (for the expiry job and the reports).
-pub async fn all_packages(conn: &mut dyn Conn) -> Result<Vec<Package>, StoreError> {
-    let sql = format!("{PACKAGES} ORDER BY p.organization_id, p.expires_on, p.id");
-    conn.fetch_all(Sql::Owned(sql), vec![]).await?.iter().map(package_from_row).collect()
+/// One package with its balance.
+pub async fn package(conn: &mut dyn Conn, id: Id) -> Result<Option<Package>, StoreError> {
+    let sql = format!("{PACKAGES} WHERE p.id = $1");
+    conn.fetch_optional(Sql::Owned(sql), vec![id.into()]).await?.as_ref().map(package_from_row).transpose()
 }
 
 /// Serialises every change to one organisation's hours until the transaction ends. SQLite has
