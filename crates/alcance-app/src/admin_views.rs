@@ -81,12 +81,15 @@ pub struct ContractRow {
     pub organization: String,
     pub policy_key: String,
     pub policy_version: u32,
+    /// Its own working hours (canonical text); `None`: the default week.
+    pub working_hours: Option<String>,
 }
 
 pub async fn contracts(app: &App, actor: &Actor) -> Result<Vec<ContractRow>, AppError> {
     actor.require_admin()?;
     let orgs = names(&directory::list_orgs(app, actor).await?);
     let contracts = directory::list_contracts(app, actor, None).await?;
+    let mut hours = directory::working_hours_of(app, &contracts).await?;
     let mut loaded: HashMap<Id, Arc<Policy>> = HashMap::new();
     let mut rows = Vec::with_capacity(contracts.len());
     for contract in contracts {
@@ -100,6 +103,7 @@ pub async fn contracts(app: &App, actor: &Actor) -> Result<Vec<ContractRow>, App
         };
         let organization = orgs.get(&contract.organization_id).cloned().unwrap_or_default();
         rows.push(ContractRow {
+            working_hours: hours.remove(&contract.id),
             contract,
             organization,
             policy_key: policy.key.clone(),

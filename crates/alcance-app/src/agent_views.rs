@@ -294,6 +294,19 @@ pub enum Happening {
         metric: Option<SlaMetric>,
         due: Option<DateTime<Utc>>,
     },
+    /// A monitor or an external alert reported a problem (`source`: monitor, alertmanager,
+    /// checkmk, webhook; `code`: the finding's stable code; `detail`: one line on what was seen).
+    MonitorAlert {
+        source: String,
+        code: String,
+        summary: String,
+        detail: Option<String>,
+    },
+    /// The problem behind the ticket's incident is over.
+    MonitorRecovered {
+        source: String,
+        response_ms: Option<i64>,
+    },
     /// A kind this page does not describe yet.
     Other(EventKind),
 }
@@ -495,6 +508,20 @@ fn happening(event: &TicketEvent, name: &dyn Fn(Id) -> String, policies: &HashMa
                 .as_str()
                 .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
                 .map(|d| d.with_timezone(&Utc)),
+        },
+        EventKind::MonitorAlert => Happening::MonitorAlert {
+            source: after["source"].as_str().unwrap_or_default().to_owned(),
+            code: after["code"].as_str().unwrap_or_default().to_owned(),
+            summary: after["summary"].as_str().unwrap_or_default().to_owned(),
+            // A monitor's details hold "detail"; an external alert's, the tool's "details" text.
+            detail: [&after["details"]["detail"], &after["details"]["details"]]
+                .into_iter()
+                .find_map(|d| d.as_str().map(str::to_owned))
+                .filter(|d| !d.trim().is_empty()),
+        },
+        EventKind::MonitorRecovered => Happening::MonitorRecovered {
+            source: after["source"].as_str().unwrap_or_default().to_owned(),
+            response_ms: after["details"]["response_ms"].as_i64(),
         },
         other => Happening::Other(other),
     }

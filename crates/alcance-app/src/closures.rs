@@ -1,12 +1,14 @@
 //! Calendar closures an admin adds ("Vacaciones colectivas 24 dic – 2 ene"): days the office
 //! is closed for one contract or, with no contract, for every contract. The business SLA
-//! clock skips them like public holidays (see [`crate::sla::calendar_for`]); the periodic SLA
-//! check recomputes the running tickets' rows within a minute of a change.
+//! clock skips them like public holidays (see [`crate::sla::calendar_for`]); a change asks the
+//! periodic SLA check to recompute the affected running tickets (`repo::sla::recheck`), which
+//! it does within a minute.
 
 use alcance_domain::model::Id;
 use alcance_domain::{FieldError, FieldErrorCode, validate};
+use alcance_store::Conn;
 use alcance_store::repo::closures::{self as repo, ClosureRow, NewClosureRow};
-use alcance_store::repo::contracts;
+use alcance_store::repo::{contracts, sla};
 use chrono::{Days, NaiveDate};
 
 use crate::{Actor, App, AppError, admin_views};
@@ -65,7 +67,8 @@ pub async fn add(app: &App, actor: &Actor, input: NewClosure) -> Result<ClosureR
     let (first_day, last_day, name) = validate(&input)?;
     let new = NewClosureRow { contract_id: input.contract_id, first_day, last_day, name, created_by: actor.id() };
     let now = app.now();
-    app.store
+    let added = app
+        .store
         .write(move |c| {
             Box::pin(async move {
                 if let Some(id) = new.contract_id
@@ -73,10 +76,30 @@ pub async fn add(app: &App, actor: &Actor, input: NewClosure) -> Result<ClosureR
                 {
                     return Err(AppError::field("contract", FieldErrorCode::NotFound));
                 }
-                Ok(repo::insert(c, &new, now).await?)
+                let row = repo::insert(c, &new, now).await?;
+                recheck(c, row.contract_id).await?;
+                Ok(row)
             })
         })
-        .await
+        .await;
+    if added.is_ok() {
+        app.sla.invalidate();
+    }
+    added
+}
+
+/// Asks the SLA check to recompute the running tickets the closure's calendar applies to:
+/// its contract's organisation's, or everyone's.
+async fn recheck(c: &mut dyn Conn, contract_id: Option<Id>) -> Result<(), AppError> {
+    let org = match contract_id {
+        Some(id) => match contracts::by_id(c, id).await? {
+            Some(contract) => Some(contract.organization_id),
+            None => return Ok(()),
+        },
+        None => None,
+    };
+    sla::recheck(c, org).await?;
+    Ok(())
 }
 
 /// Every closure, by first day, with its contract's name (admins only).
@@ -101,8 +124,17 @@ pub async fn list(app: &App, actor: &Actor) -> Result<Vec<ClosureItem>, AppError
 /// Deletes a closure (admins only); not found when there is none with that id.
 pub async fn delete(app: &App, actor: &Actor, id: Id) -> Result<(), AppError> {
     actor.require_admin()?;
-    let deleted = app.store.write(move |c| Box::pin(async move { repo::delete(c, id).await })).await?;
-    if deleted { Ok(()) } else { Err(AppError::NotFound) }
+    app.store
+        .write(move |c| {
+            Box::pin(async move {
+                let closure = repo::by_id(c, id).await?.ok_or(AppError::NotFound)?;
+                repo::delete(c, id).await?;
+                recheck(c, closure.contract_id).await
+            })
+        })
+        .await?;
+    app.sla.invalidate();
+    Ok(())
 }
 
 #[cfg(test)]

@@ -219,6 +219,7 @@ pub async fn load(app: &App) -> Result<DemoSummary, AppError> {
         }
     }
 
+    demo_monitors(app).await?;
     let first = |role: Role| CONTACTS.iter().find(|c| c.org == DEMO_ORG && c.role == role).map_or("", |c| c.email);
     Ok(DemoSummary {
         admin_email: ADMIN.0.into(),
@@ -228,6 +229,29 @@ pub async fn load(app: &App) -> Result<DemoSummary, AppError> {
         password: DEMO_PASSWORD.into(),
         tickets: numbers.iter().flatten().count(),
     })
+}
+
+/// A backup heartbeat per organisation, set up now (not back in time with the rest, or it
+/// would be overdue at once), so the monitor pages and the status pages have something to
+/// show. Its URL can be regenerated on /admin/monitors.
+async fn demo_monitors(app: &App) -> Result<(), AppError> {
+    let admin = app
+        .store
+        .read(|c| Box::pin(async move { alcance_store::repo::users::by_email(c, ADMIN.0).await }))
+        .await?
+        .ok_or_else(|| internal(ADMIN.0))?;
+    let admin = Actor { user: admin };
+    for org in &ORGS {
+        let heartbeat = alcance_domain::monitor::MonitorInput {
+            name: "Respaldo nocturno del servidor".into(),
+            kind: "heartbeat".into(),
+            interval_seconds: "86400".into(),
+            grace_seconds: "3600".into(),
+            ..Default::default()
+        };
+        crate::monitoring::create(app, &admin, org.slug, None, heartbeat).await?;
+    }
+    Ok(())
 }
 
 /// Refuses before writing anything: the demo is already there (its first organisation

@@ -2,8 +2,11 @@
 //! Staff see all of it; a client contact sees only their own organisation's; only admins
 //! change it.
 
+use std::collections::HashMap;
+
+use alcance_domain::calendar::{DayNames, WeekTextError, WeeklyHours};
 use alcance_domain::model::{Asset, AssetKind, Contract, Id, Organization, User};
-use alcance_domain::{FieldErrorCode, Role, validate};
+use alcance_domain::{FieldError, FieldErrorCode, Role, validate};
 use alcance_store::Conn;
 use alcance_store::repo::{assets, contracts, organizations, users};
 
@@ -196,6 +199,40 @@ fn iso_date(field: &str, value: &str) -> Result<String, AppError> {
 }
 
 pub async fn create_contract(app: &App, actor: &Actor, input: NewContract) -> Result<Contract, AppError> {
+    create_contract_with_hours(app, actor, input, None).await
+}
+
+/// Working hours as typed (see `alcance_domain::calendar::WeeklyHours::parse_text`) in their
+/// canonical form; `None` (the default week) for an empty text. A text that does not read
+/// is refused on `working_hours`, with the piece at fault as the detail.
+pub fn working_hours_text(text: &str) -> Result<Option<String>, FieldError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    WeeklyHours::parse_text(text).map(|week| Some(week.to_text(DayNames::Spanish))).map_err(|e| {
+        let error = FieldError::new("working_hours", FieldErrorCode::Invalid);
+        match e {
+            WeekTextError::UnknownDay(piece)
+            | WeekTextError::MissingDays(piece)
+            | WeekTextError::MissingHours(piece)
+            | WeekTextError::BadInterval(piece) => error.with_detail(piece),
+            WeekTextError::Overlap(day) | WeekTextError::RepeatedDay(day) => {
+                error.with_detail(DayNames::Spanish.name(day))
+            }
+            WeekTextError::TooLong => FieldError::new("working_hours", FieldErrorCode::TooLong)
+                .with_detail(alcance_domain::calendar::WEEK_TEXT_MAX.to_string()),
+            WeekTextError::Empty => error,
+        }
+    })
+}
+
+/// Creates a contract with its working hours (`None` or an empty text: the default week).
+pub async fn create_contract_with_hours(
+    app: &App,
+    actor: &Actor,
+    input: NewContract,
+    working_hours: Option<&str>,
+) -> Result<Contract, AppError> {
     actor.require_admin()?;
     let name = validate::name("name", &input.name)?;
     let starts_on = iso_date("starts_on", &input.starts_on)?;
@@ -215,6 +252,7 @@ pub async fn create_contract(app: &App, actor: &Actor, input: NewContract) -> Re
         return Err(AppError::field("tax_rate_basis_points", FieldErrorCode::Invalid));
     }
     let zone = time_zone("time_zone", input.time_zone.as_deref())?;
+    let hours = working_hours_text(working_hours.unwrap_or(""))?;
     let policy_id = input.policy_id.unwrap_or_else(|| app.policies.default_id());
     app.policies
         .get(&app.store, policy_id)
@@ -222,7 +260,8 @@ pub async fn create_contract(app: &App, actor: &Actor, input: NewContract) -> Re
         .map_err(|_| AppError::field("policy_id", FieldErrorCode::NotFound))?;
     let now = app.now();
     let slug = input.organization;
-    app.store
+    let created = app
+        .store
         .write(move |c| {
             Box::pin(async move {
                 let org = org_by_slug(c, "organization", &slug).await?;
@@ -241,10 +280,52 @@ pub async fn create_contract(app: &App, actor: &Actor, input: NewContract) -> Re
                     active: true,
                     created_at: now,
                 };
-                Ok::<_, AppError>(contracts::insert(c, &contract, now).await?)
+                let contract = contracts::insert(c, &contract, now).await?;
+                contracts::set_working_hours(c, contract.id, hours.as_deref()).await?;
+                // The organisation's tickets now run on this contract's calendar.
+                alcance_store::repo::sla::recheck(c, Some(contract.organization_id)).await?;
+                Ok::<_, AppError>(contract)
             })
         })
-        .await
+        .await;
+    if created.is_ok() {
+        app.sla.invalidate();
+    }
+    created
+}
+
+/// Sets a contract's working hours from a text as an admin types it (empty: back to the
+/// default week); gives the canonical text stored. The running tickets of its organisation
+/// are recomputed by the next SLA check. Admins only; nothing changes when the text is
+/// refused.
+pub async fn set_working_hours(
+    app: &App,
+    actor: &Actor,
+    contract_id: Id,
+    text: &str,
+) -> Result<Option<String>, AppError> {
+    actor.require_admin()?;
+    let hours = working_hours_text(text)?;
+    let stored = hours.clone();
+    app.store
+        .write(move |c| {
+            Box::pin(async move {
+                let contract = contracts::by_id(c, contract_id).await?.ok_or(AppError::NotFound)?;
+                contracts::set_working_hours(c, contract.id, stored.as_deref()).await?;
+                alcance_store::repo::sla::recheck(c, Some(contract.organization_id)).await?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    app.sla.invalidate();
+    Ok(hours)
+}
+
+/// The working hours (canonical text) of those of `of` that have their own, by contract id.
+/// The caller has already checked the actor may see `of`.
+pub async fn working_hours_of(app: &App, of: &[Contract]) -> Result<HashMap<Id, String>, AppError> {
+    let all = app.store.read(|c| Box::pin(async move { contracts::working_hours(c).await })).await?;
+    Ok(all.into_iter().filter(|(id, _)| of.iter().any(|c| c.id == *id)).collect())
 }
 
 pub async fn list_assets(app: &App, actor: &Actor, organization: Option<&str>) -> Result<Vec<Asset>, AppError> {

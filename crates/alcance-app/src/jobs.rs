@@ -29,15 +29,19 @@ pub const HOURS_EXPIRING_NOTICE: &str = "hours.expiring_notice";
 pub const SLA_CHECK: &str = "sla.check";
 /// Delivers the outbox over SMTP.
 pub const MAIL_DELIVER: &str = "mail.deliver";
+/// Drops what is only kept for a while: monitor checks after 90 days, sign-in failures after
+/// a day (the throttle looks back 15 minutes).
+pub const HOUSEKEEPING: &str = "housekeeping.prune";
 
 /// Jobs that run once per period however many servers share the database: each is queued
 /// under its kind as dedupe key, so only one of each waits at a time.
-const PERIODIC: [(&str, i64); 5] = [
+const PERIODIC: [(&str, i64); 6] = [
     (QUOTES_EXPIRE, 3600),
     (HOURS_EXPIRE, 3600),
     (HOURS_EXPIRING_NOTICE, 6 * 3600),
     (SLA_CHECK, 60),
     (MAIL_DELIVER, 30),
+    (HOUSEKEEPING, 24 * 3600),
 ];
 
 /// How long a claimed job is this worker's before another may take it over.
@@ -74,6 +78,7 @@ async fn dispatch(app: &App, job: &Job) -> Result<(), String> {
         HOURS_EXPIRING_NOTICE => crate::hours::notify_expiring(app).await.map(|_| ()).map_err(|e| e.to_string()),
         SLA_CHECK => crate::sla::check_all(app).await.map(|_| ()).map_err(|e| e.to_string()),
         MAIL_DELIVER => crate::mailer::deliver_pending(app).await.map(|_| ()).map_err(|e| e.to_string()),
+        HOUSEKEEPING => prune(app).await.map_err(|e| e.to_string()),
         other => Err(format!("unknown job kind `{other}`")),
     }
 }
@@ -92,6 +97,20 @@ pub async fn schedule_periodic(app: &App) -> Result<(), AppError> {
                         NewJob { kind, payload: "{}", dedupe_key: Some(kind), run_at, max_attempts: MAX_ATTEMPTS };
                     jobs::enqueue(c, &job, now).await?;
                 }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Removes monitor checks older than 90 days and sign-in failures older than a day.
+pub async fn prune(app: &App) -> Result<(), AppError> {
+    let now = app.now();
+    app.store
+        .write(move |c| {
+            Box::pin(async move {
+                alcance_store::repo::monitors::prune_checks(c, now - Duration::days(90)).await?;
+                alcance_store::repo::web::prune_login_failures(c, now - Duration::days(1)).await?;
                 Ok(())
             })
         })

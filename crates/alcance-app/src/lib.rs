@@ -16,9 +16,11 @@ mod error;
 mod history;
 pub mod hours;
 pub mod jobs;
+pub mod mail_imap;
 pub mod mail_intake;
 pub mod mail_templates;
 pub mod mailer;
+pub mod monitoring;
 pub mod not_covered;
 pub mod policies;
 pub mod portal_views;
@@ -57,6 +59,8 @@ pub struct Settings {
     pub triage_retrain_delay: chrono::Duration,
     /// E-mail in and out. The default has no SMTP server: mail waits in the outbox.
     pub mail: mailer::MailSettings,
+    /// Server monitors: the shortest check interval.
+    pub monitoring: monitoring::MonitoringSettings,
 }
 
 impl Default for Settings {
@@ -69,6 +73,7 @@ impl Default for Settings {
             auto_classify_min_confidence: None,
             triage_retrain_delay: chrono::Duration::minutes(10),
             mail: mailer::MailSettings::default(),
+            monitoring: monitoring::MonitoringSettings::default(),
         }
     }
 }
@@ -106,6 +111,9 @@ pub struct App {
     pub settings: Arc<Settings>,
     /// The triage model this process suggests with.
     pub triage: Arc<triage::ModelSlot>,
+    /// This process's SLA book (policies' targets, working hours, closures), kept instead of
+    /// being read for every ticket change, and the periodic SLA check's progress.
+    pub sla: Arc<sla::SlaCache>,
 }
 
 impl App {
@@ -115,7 +123,8 @@ impl App {
         store.migrate().await?;
         let clock: Arc<dyn Clock> = Arc::new(clock::SystemClock);
         let policies = PolicyRegistry::load_default(&store, clock.now(), policy_text).await?;
-        let app = App { store, clock, policies, settings: Arc::new(settings), triage: Arc::default() };
+        let app =
+            App { store, clock, policies, settings: Arc::new(settings), triage: Arc::default(), sla: Arc::default() };
         triage_learning::sync_active(&app).await?;
         Ok(app)
     }

@@ -5,17 +5,32 @@
 //! bytes when it has none), so a message delivered twice is handled once. Tickets and
 //! replies go through the ordinary use cases (`tickets::open`, `comment`, `attach`) acting as
 //! the sender, so the same authorization, history and notifications apply as on the portal.
+//!
+//! A message that opens a ticket or adds a reply is recorded as "processing" first and gets
+//! its outcome once applied. If the process dies in between, the record stays "processing":
+//! a redelivery (the MTA retries a pipe that failed) within [`LEASE`] of the attempt is taken
+//! for a delivery racing it and answered as a duplicate; a later one takes the message over
+//! and applies it, unless the interrupted attempt already had (a ticket by the sender with
+//! that subject, or the reply, after the message was first received), in which case only the
+//! files it had not attached yet are attached and the record completed.
 
-use alcance_domain::FieldErrorCode;
+mod held;
+
 use alcance_domain::model::{Id, Ticket, User};
 use alcance_domain::ticket::{Channel, Status};
 use alcance_domain::validate::{BODY_MAX, SUBJECT_MAX};
 use alcance_mail::{AutoReason, Desk, Intake, MailError, Parsed, TicketInfo, TicketRef};
-use alcance_store::repo::inbound::{self, HELD, InboundEmail, NewInbound};
-use alcance_store::repo::{organizations, tickets as ticket_repo, users};
+use alcance_store::repo::inbound::{self, InboundEmail, NewInbound, PROCESSING};
+use alcance_store::repo::{tickets as ticket_repo, users};
+use chrono::{DateTime, Duration, Utc};
+
+pub use held::{Accept, HeldMessage, accept, held, reject_held};
 
 use crate::tickets::{self, NewUpload, OpenTicket};
 use crate::{Actor, App, AppError, secrets};
+
+/// How long an intake applying a message holds it: far longer than opening a ticket takes.
+pub const LEASE: Duration = Duration::minutes(5);
 
 /// What intake did with one message.
 #[derive(Debug)]
@@ -32,7 +47,9 @@ pub enum Ingested {
     Held { inbound_id: Id, reason: String, ticket: Option<i64> },
     /// Structurally broken; nothing was extracted.
     Rejected { inbound_id: Option<Id>, error: MailError },
-    /// This Message-ID was received before; nothing new was done.
+    /// This Message-ID was received before; nothing new was done. With outcome
+    /// "processing", another intake is applying it right now (within its [`LEASE`]): the
+    /// message is not handled yet, so a caller that can should offer it again later.
     Duplicate { inbound_id: Id, outcome: String },
 }
 
@@ -44,6 +61,11 @@ pub struct Files {
 }
 
 impl Ingested {
+    /// Another intake is applying this message right now: it is not handled yet.
+    pub fn is_in_progress(&self) -> bool {
+        matches!(self, Ingested::Duplicate { outcome, .. } if outcome == PROCESSING)
+    }
+
     pub fn is_rejected(&self) -> bool {
         matches!(self, Ingested::Rejected { .. })
     }
@@ -73,6 +95,11 @@ impl Ingested {
                 format!("held for an agent: {reason}{about} (inbound {inbound_id})")
             }
             Ingested::Rejected { error, .. } => format!("rejected: malformed message: {error} ({})", error.code()),
+            Ingested::Duplicate { inbound_id, outcome } if outcome == PROCESSING => {
+                format!(
+                    "duplicate: another intake is applying this message now (inbound {inbound_id}, {outcome}); nothing done"
+                )
+            }
             Ingested::Duplicate { inbound_id, outcome } => {
                 format!(
                     "duplicate: this Message-ID was already received (inbound {inbound_id}, {outcome}); nothing done"
@@ -138,9 +165,13 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<Ingested, AppError> {
         Err(error) => return reject(app, raw, error).await,
     };
     let key = message_key(Some(&parsed), raw);
-    if let Some(seen) = by_key(app, &key).await? {
-        return Ok(Ingested::Duplicate { inbound_id: seen.id, outcome: seen.outcome });
-    }
+    // A message left "processing" by an intake that died: this delivery applies it.
+    let resumed = match by_key(app, &key).await? {
+        Some(seen) if seen.outcome == PROCESSING && take_over(app, &seen).await? => Some(seen),
+        Some(seen) => return Ok(Ingested::Duplicate { inbound_id: seen.id, outcome: seen.outcome }),
+        None => None,
+    };
+    let resumed = resumed.as_ref();
     let found = lookups(app, &parsed, &mail.secret).await?;
     let own = mail.own_addresses();
     let own: Vec<&str> = own.iter().map(String::as_str).collect();
@@ -165,69 +196,87 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<Ingested, AppError> {
         Intake::IgnoreAuto => {
             let why =
                 parsed.automatic.or_else(|| alcance_mail::loop_reason(&parsed, &desk)).unwrap_or(AutoReason::Loop);
-            let id = match store(app, &parsed, &key, raw, record("ignored", Some(auto_code(why).to_owned()))).await? {
+            let ignored = record("ignored", Some(auto_code(why).to_owned()));
+            let id = match store(app, &parsed, &key, raw, ignored, resumed).await? {
                 Stored::New(id) => id,
                 Stored::Seen(seen) => return Ok(seen),
             };
             tracing::info!(inbound = id, from = %parsed.from, reason = auto_code(why), "automatic mail ignored");
             Ok(Ingested::Ignored { inbound_id: id, reason: auto_code(why).to_owned() })
         }
-        Intake::HoldUnknownSender => hold(app, &parsed, &key, raw, "held_unknown_sender", "unknown_sender", None).await,
+        Intake::HoldUnknownSender => {
+            hold(app, &parsed, (&key, raw, resumed), "held_unknown_sender", "unknown_sender", None).await
+        }
         Intake::HoldSuspicious(n) => {
             let ids: Vec<String> = parsed.in_reply_to.iter().chain(parsed.references.iter()).cloned().collect();
             let forged = matches!(alcance_mail::ticket_from_references(&ids, &mail.secret), TicketRef::Forged(_));
             let reason = if forged { "forged_tag" } else { "outside_organisation" };
-            hold(app, &parsed, &key, raw, "held_suspicious", reason, ticket(n)).await
+            hold(app, &parsed, (&key, raw, resumed), "held_suspicious", reason, ticket(n)).await
         }
         Intake::NewTicket => {
             let Some(user) = contact.cloned() else {
-                return hold(app, &parsed, &key, raw, "held_unknown_sender", "unknown_sender", None).await;
+                return hold(app, &parsed, (&key, raw, resumed), "held_unknown_sender", "unknown_sender", None).await;
             };
-            let id = match store(app, &parsed, &key, raw, record("processing", None)).await? {
+            let id = match store(app, &parsed, &key, raw, record(PROCESSING, None), resumed).await? {
                 Stored::New(id) => id,
                 Stored::Seen(seen) => return Ok(seen),
             };
             let actor = Actor { user };
-            let input = OpenTicket {
-                subject: ticket_subject(&parsed.subject),
-                body: body_text(&parsed.text, !parsed.attachments.is_empty()),
-                organization: None,
-                requester: None,
-                asset_id: None,
-                priority: None,
+            let subject = ticket_subject(&parsed.subject);
+            let body = body_text(&parsed.text, !parsed.attachments.is_empty());
+            let earlier = match resumed {
+                Some(r) => opened_before(app, actor.id(), (&subject, &body), r.received_at).await?,
+                None => None,
             };
-            let opened = match tickets::open(app, &actor, input, Channel::Email).await {
-                Ok(t) => t,
-                Err(e) => return Err(forget(app, id, e).await),
+            let (ticket_id, number) = match earlier {
+                Some(found) => found,
+                None => {
+                    let input = OpenTicket {
+                        subject,
+                        body,
+                        organization: None,
+                        requester: None,
+                        asset_id: None,
+                        priority: None,
+                    };
+                    match tickets::open(app, &actor, input, Channel::Email).await {
+                        Ok(t) => (t.id, t.number),
+                        Err(e) => return Err(forget(app, id, e).await),
+                    }
+                }
             };
-            let files = attach_all(app, &actor, opened.number, &parsed).await;
-            finish(app, id, "new_ticket", Some(opened.id), &files).await?;
-            tracing::info!(inbound = id, ticket = opened.number, from = %parsed.from, "e-mail opened a ticket");
-            Ok(Ingested::NewTicket { inbound_id: id, number: opened.number, files })
+            let files = attach_rest(app, &actor, (ticket_id, number), &parsed, earlier.and(resumed)).await?;
+            finish(app, id, "new_ticket", Some(ticket_id), &files).await?;
+            tracing::info!(inbound = id, ticket = number, from = %parsed.from, resumed = resumed.is_some(), "e-mail opened a ticket");
+            Ok(Ingested::NewTicket { inbound_id: id, number, files })
         }
         Intake::Reply(n) => {
+            let at: Received<'_> = (&key, raw, resumed);
             let (Some(user), Some(target)) = (contact.cloned(), ticket(n)) else {
-                return hold(app, &parsed, &key, raw, "held_suspicious", "outside_organisation", ticket(n)).await;
+                return hold(app, &parsed, at, "held_suspicious", "outside_organisation", ticket(n)).await;
             };
             let actor = Actor { user };
             if !actor.can_see_ticket(target) {
                 // A colleague of the requester may not read the ticket on the portal either:
                 // an agent decides whether the message belongs there.
-                return hold(app, &parsed, &key, raw, "held_suspicious", "sender_cannot_see_ticket", Some(target))
-                    .await;
+                return hold(app, &parsed, at, "held_suspicious", "sender_cannot_see_ticket", Some(target)).await;
             }
-            if target.status == Status::Closed {
-                return hold(app, &parsed, &key, raw, "held_suspicious", "ticket_closed", Some(target)).await;
+            let body = body_text(&parsed.text, !parsed.attachments.is_empty());
+            let earlier = match resumed {
+                Some(r) => replied_before(app, target.id, actor.id(), &body, r.received_at).await?,
+                None => false,
+            };
+            if target.status == Status::Closed && !earlier {
+                return hold(app, &parsed, at, "held_suspicious", "ticket_closed", Some(target)).await;
             }
-            let id = match store(app, &parsed, &key, raw, record("processing", None)).await? {
+            let id = match store(app, &parsed, &key, raw, record(PROCESSING, None), resumed).await? {
                 Stored::New(id) => id,
                 Stored::Seen(seen) => return Ok(seen),
             };
-            let body = body_text(&parsed.text, !parsed.attachments.is_empty());
-            if let Err(e) = tickets::comment(app, &actor, n, &body, false).await {
+            if !earlier && let Err(e) = tickets::comment(app, &actor, n, &body, false).await {
                 return Err(forget(app, id, e).await);
             }
-            let files = attach_all(app, &actor, n, &parsed).await;
+            let files = attach_rest(app, &actor, (target.id, n), &parsed, resumed.filter(|_| earlier)).await?;
             finish(app, id, "reply", Some(target.id), &files).await?;
             tracing::info!(inbound = id, ticket = n, from = %parsed.from, "e-mail reply added");
             Ok(Ingested::Reply { inbound_id: id, number: n, files })
@@ -251,7 +300,89 @@ async fn by_key(app: &App, key: &str) -> Result<Option<InboundEmail>, AppError> 
     Ok(app.store.read(move |c| Box::pin(async move { inbound::by_message_id(c, &key).await })).await?)
 }
 
-async fn store(app: &App, parsed: &Parsed, key: &str, raw: &[u8], r: Record) -> Result<Stored, AppError> {
+/// Takes over `seen`, a message still "processing", if the intake that recorded it started
+/// more than [`LEASE`] ago; false while that intake may still be at work.
+async fn take_over(app: &App, seen: &InboundEmail) -> Result<bool, AppError> {
+    let (id, now) = (seen.id, app.now());
+    let taken =
+        app.store.write(move |c| Box::pin(async move { inbound::take_over(c, id, now - LEASE, now).await })).await?;
+    if taken {
+        tracing::warn!(inbound = id, "an e-mail left half-applied by an interrupted intake is applied again");
+    }
+    Ok(taken)
+}
+
+/// The ticket an interrupted intake of this message opened, as (id, number): the sender's,
+/// by e-mail, with this subject and text, since the message was first received.
+async fn opened_before(
+    app: &App,
+    requester_id: Id,
+    (subject, body): (&str, &str),
+    since: DateTime<Utc>,
+) -> Result<Option<(Id, i64)>, AppError> {
+    let (subject, body) = (subject.to_owned(), body.to_owned());
+    let found = app
+        .store
+        .read(move |c| {
+            Box::pin(async move { inbound::ticket_opened_since(c, requester_id, (&subject, &body), since).await })
+        })
+        .await?;
+    Ok(found)
+}
+
+/// Whether an interrupted intake of this message already added its reply.
+async fn replied_before(
+    app: &App,
+    ticket_id: Id,
+    author_id: Id,
+    body: &str,
+    since: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let body = body.to_owned();
+    Ok(app
+        .store
+        .read(move |c| Box::pin(async move { inbound::reply_added_since(c, ticket_id, author_id, &body, since).await }))
+        .await?)
+}
+
+/// Attaches the message's files to the ticket; after an interrupted intake that had already
+/// applied the message (`resumed`), only those it had not attached yet.
+async fn attach_rest(
+    app: &App,
+    actor: &Actor,
+    (ticket_id, number): (Id, i64),
+    parsed: &Parsed,
+    resumed: Option<&InboundEmail>,
+) -> Result<Files, AppError> {
+    let Some(since) = resumed.map(|r| r.received_at) else {
+        return Ok(attach_all(app, actor, number, parsed, &[]).await);
+    };
+    let there = app
+        .store
+        .read(move |c| Box::pin(async move { inbound::files_attached_since(c, ticket_id, since).await }))
+        .await?;
+    Ok(attach_all(app, actor, number, parsed, &there).await)
+}
+
+/// Records the message with `r`'s outcome, or, for a message taken over (`resumed`), gives
+/// its record that outcome.
+async fn store(
+    app: &App,
+    parsed: &Parsed,
+    key: &str,
+    raw: &[u8],
+    r: Record,
+    resumed: Option<&InboundEmail>,
+) -> Result<Stored, AppError> {
+    if let Some(seen) = resumed {
+        let id = seen.id;
+        app.store
+            .write(move |c| {
+                Box::pin(async move { inbound::set_outcome(c, id, r.outcome, None, r.reason.as_deref()).await })
+            })
+            .await?;
+        return Ok(Stored::New(id));
+    }
     let (from, subject, text, owned_key, raw) =
         (parsed.from.clone(), parsed.subject.clone(), parsed.text.clone(), key.to_owned(), raw.to_vec());
     let now = app.now();
@@ -282,16 +413,19 @@ async fn store(app: &App, parsed: &Parsed, key: &str, raw: &[u8], r: Record) -> 
     }
 }
 
+/// The message as received: its key, its bytes and, when taken over, its record.
+type Received<'a> = (&'a str, &'a [u8], Option<&'a InboundEmail>);
+
 async fn hold(
     app: &App,
     parsed: &Parsed,
-    key: &str,
-    raw: &[u8],
+    (key, raw, resumed): Received<'_>,
     outcome: &'static str,
     reason: &str,
     ticket: Option<&Ticket>,
 ) -> Result<Ingested, AppError> {
-    let id = match store(app, parsed, key, raw, Record { outcome, reason: Some(reason.to_owned()) }).await? {
+    let record = Record { outcome, reason: Some(reason.to_owned()) };
+    let id = match store(app, parsed, key, raw, record, resumed).await? {
         Stored::New(id) => id,
         Stored::Seen(seen) => return Ok(seen),
     };
@@ -373,11 +507,17 @@ fn body_text(text: &str, has_files: bool) -> String {
     text.chars().take(BODY_MAX).collect()
 }
 
-/// Attaches every file of the message to ticket `number` as `actor`; a file the ticket
-/// cannot take (too large, a name it refuses) is listed as skipped, never fatal.
-async fn attach_all(app: &App, actor: &Actor, number: i64, parsed: &Parsed) -> Files {
+/// Attaches every file of the message to ticket `number` as `actor`, but those named in
+/// `there` (attached already); a file the ticket cannot take (too large, a name it refuses)
+/// is listed as skipped, never fatal.
+async fn attach_all(app: &App, actor: &Actor, number: i64, parsed: &Parsed, there: &[String]) -> Files {
     let mut files = Files::default();
     for (i, file) in parsed.attachments.iter().enumerate() {
+        let fallback = format!("adjunto-{}", i + 1);
+        if there.iter().any(|name| *name == file.file_name || *name == fallback) {
+            files.kept.push(file.file_name.clone());
+            continue;
+        }
         if file.bytes.is_empty() {
             files.skipped.push(format!("{} (empty)", file.file_name));
             continue;
@@ -396,7 +536,6 @@ async fn attach_all(app: &App, actor: &Actor, number: i64, parsed: &Parsed) -> F
             tickets::attach(app, actor, number, upload(file.file_name.clone(), file.content_type.clone())).await;
         let result = match first {
             Err(AppError::Invalid(_)) => {
-                let fallback = format!("adjunto-{}", i + 1);
                 tickets::attach(app, actor, number, upload(fallback, "application/octet-stream".into())).await
             }
             other => other,
@@ -407,138 +546,4 @@ async fn attach_all(app: &App, actor: &Actor, number: i64, parsed: &Parsed) -> F
         }
     }
     files
-}
-
-/// A held message and the ticket it seems to be about.
-#[derive(Debug, Clone)]
-pub struct HeldMessage {
-    pub email: InboundEmail,
-    pub suspected_ticket: Option<i64>,
-}
-
-/// Messages waiting for an agent (staff only), oldest first.
-pub async fn held(app: &App, actor: &Actor) -> Result<Vec<HeldMessage>, AppError> {
-    actor.require_staff()?;
-    app.store
-        .read(|c| {
-            Box::pin(async move {
-                let mut out = Vec::new();
-                for email in inbound::held(c, 200).await? {
-                    let suspected = match email.ticket_id {
-                        Some(id) => ticket_repo::by_id(c, id).await?.map(|t| t.number),
-                        None => None,
-                    };
-                    out.push(HeldMessage { email, suspected_ticket: suspected });
-                }
-                Ok(out)
-            })
-        })
-        .await
-}
-
-/// How an agent takes a held message in.
-#[derive(Debug, Clone)]
-pub enum Accept {
-    /// A new ticket for this client contact (by e-mail), in their organisation.
-    NewTicket { requester: String },
-    /// A public reply on ticket `number`, quoting the sender.
-    Reply { number: i64 },
-}
-
-/// Takes a held message in; gives the ticket number. Only one decision per message counts.
-pub async fn accept(app: &App, actor: &Actor, id: Id, how: Accept) -> Result<i64, AppError> {
-    actor.require_staff()?;
-    let email = claim(app, actor, id, "accepted").await?;
-    let result = accept_claimed(app, actor, id, &email, how).await;
-    match result {
-        Ok((number, ticket_id)) => {
-            let reason = email.reason.clone();
-            app.store
-                .write(move |c| {
-                    Box::pin(async move {
-                        inbound::set_outcome(c, id, "accepted", Some(ticket_id), reason.as_deref()).await
-                    })
-                })
-                .await?;
-            Ok(number)
-        }
-        Err(e) => {
-            let held = email.outcome.clone();
-            app.store.write(move |c| Box::pin(async move { inbound::undecide(c, id, &held).await })).await?;
-            Err(e)
-        }
-    }
-}
-
-async fn accept_claimed(
-    app: &App,
-    actor: &Actor,
-    id: Id,
-    email: &InboundEmail,
-    how: Accept,
-) -> Result<(i64, Id), AppError> {
-    let raw = app.store.read(move |c| Box::pin(async move { inbound::raw(c, id).await })).await?;
-    let parsed = alcance_mail::parse(&raw).map_err(|e| AppError::Internal(e.to_string()))?;
-    match how {
-        Accept::NewTicket { requester } => {
-            let requester = requester.trim().to_lowercase();
-            let org_slug = app
-                .store
-                .read(move |c| {
-                    Box::pin(async move {
-                        let user = users::by_email(c, &requester).await?.filter(|u| u.active && !u.role.is_staff());
-                        let org = match user.and_then(|u| u.organization_id) {
-                            Some(org) => organizations::by_id(c, org).await?,
-                            None => None,
-                        };
-                        org.map(|o| (o.slug, requester))
-                            .ok_or_else(|| AppError::field("requester", FieldErrorCode::NotFound))
-                    })
-                })
-                .await?;
-            let (slug, requester) = org_slug;
-            let input = OpenTicket {
-                subject: ticket_subject(&email.subject),
-                body: body_text(&email.text_body, !parsed.attachments.is_empty()),
-                organization: Some(slug),
-                requester: Some(requester),
-                asset_id: None,
-                priority: None,
-            };
-            let t = tickets::open(app, actor, input, Channel::Email).await?;
-            attach_all(app, actor, t.number, &parsed).await;
-            Ok((t.number, t.id))
-        }
-        Accept::Reply { number } => {
-            let body = format!(
-                "**{}** (e-mail):\n\n{}",
-                email.from_address.replace(['*', '_', '[', ']'], ""),
-                body_text(&email.text_body, !parsed.attachments.is_empty())
-            );
-            let comment = tickets::comment(app, actor, number, &body, false).await?;
-            attach_all(app, actor, number, &parsed).await;
-            Ok((number, comment.ticket_id))
-        }
-    }
-}
-
-/// Rejects a held message: it stays recorded, decided, and is not shown again.
-pub async fn reject_held(app: &App, actor: &Actor, id: Id) -> Result<(), AppError> {
-    actor.require_staff()?;
-    claim(app, actor, id, "rejected").await.map(|_| ())
-}
-
-async fn claim(app: &App, actor: &Actor, id: Id, outcome: &'static str) -> Result<InboundEmail, AppError> {
-    let (agent, now) = (actor.id(), app.now());
-    app.store
-        .write(move |c| {
-            Box::pin(async move {
-                let email = inbound::by_id(c, id).await?.ok_or(AppError::NotFound)?;
-                if !HELD.contains(&email.outcome.as_str()) || !inbound::decide(c, id, outcome, agent, now).await? {
-                    return Err(AppError::NotFound);
-                }
-                Ok(email)
-            })
-        })
-        .await
 }

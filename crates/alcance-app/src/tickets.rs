@@ -318,7 +318,7 @@ async fn apply_change(
     Ok(t)
 }
 
-async fn set_status(
+pub(crate) async fn set_status(
     c: &mut dyn Conn,
     t: &mut Ticket,
     who: Option<Id>,
@@ -340,7 +340,7 @@ async fn set_status(
 /// Sets category and coverage. Coverage follows the category under the policy; a
 /// different coverage is an override and needs a written reason.
 #[allow(clippy::too_many_arguments)]
-async fn classify(
+pub(crate) async fn classify(
     c: &mut dyn Conn,
     t: &mut Ticket,
     who: Option<Id>,

@@ -221,6 +221,7 @@ async fn policy_for(app: &App, organization_id: Id) -> Result<(Id, std::sync::Ar
 async fn auto_classify(app: &App, ticket: &Ticket, category: &str) -> Result<Option<Ticket>, AppError> {
     let (policy_id, policy) = policy_for(app, ticket.organization_id).await?;
     let Some(coverage) = policy.coverage_of(category) else { return Ok(None) };
+    let book = crate::sla::book_for_change(app).await?;
     let (id, category, settings, now) = (ticket.id, category.to_owned(), app.settings.clone(), app.now());
     app.store
         .write(move |c| {
@@ -249,6 +250,8 @@ async fn auto_classify(app: &App, ticket: &Ticket, category: &str) -> Result<Opt
                 crate::not_covered::after_classification(c, &before_ticket, &t, &policy, &settings, now).await?;
                 t.updated_at = now;
                 ticket_repo::update(c, &t).await?;
+                // A request found not covered waits for the client's decision: its clock pauses.
+                crate::sla::refresh(c, &book, t.id, now).await?;
                 Ok(Some(t))
             })
         })

@@ -4,7 +4,7 @@
 //! (progress goes to stderr):
 //!
 //! ```text
-//! cargo run --release -p alcance-bench -- --tickets 100000 [--concurrency 32] [--database-url postgres://…]
+//! cargo run --release -p alcance-bench -- --tickets 100000 [--concurrency 32] [--database-url postgres://…] [--server path/to/alcance]
 //! ```
 //!
 //! Without `--database-url` the server uses SQLite in a new temporary folder, removed at the
@@ -15,6 +15,8 @@
 //! Figures: `api_create_per_s` = tickets / wall time of the creation phase (every 201 is
 //! durable: the server commits before answering), `seed_seconds` = that wall time;
 //! `list_*` and `get_p99_ms` = client-side latency of sequential requests as an admin;
+//! `server_cpu_ms_per_create` = the server's CPU time (all threads) over the creation phase,
+//! per ticket: the cost of a creation, which on a busy machine says more than the rate;
 //! `idle_rss_mb` = VmRSS after setup and 2 s idle; `peak_rss_mb` = VmHWM at the end.
 
 mod load;
@@ -47,6 +49,10 @@ struct Args {
     /// Sequential requests in each read phase.
     #[arg(long, default_value_t = 2000)]
     reads: usize,
+    /// Run this `alcance` binary instead of building the workspace's (to compare two builds
+    /// with the same bench, e.g. before and after a change).
+    #[arg(long)]
+    server: Option<std::path::PathBuf>,
 }
 
 const ADMIN: &str = "admin@bench.local";
@@ -79,7 +85,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if args.tickets == 0 || args.concurrency == 0 || args.reads == 0 {
         bail!("--tickets, --concurrency and --reads must be at least 1");
     }
-    let binary = server::build()?;
+    let binary = match args.server.clone() {
+        Some(path) if path.is_file() => path,
+        Some(path) => bail!("--server {} is not a file", path.display()),
+        None => server::build()?,
+    };
     let store = Store::fresh(args.database_url.clone().filter(|u| !u.is_empty()))?;
     eprintln!("bench: {} store, data dir {}", store.backend(), store.data_dir.display());
     let cli = Cli { binary: &binary, store: &store };
@@ -114,10 +124,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
         args.tickets, args.concurrency
     );
 
+    let cpu_before = server.cpu_seconds()?;
     let created = load::create_tickets(&api, &requester, args.tickets, args.concurrency).await?;
+    let cpu_ms_per_create = (server.cpu_seconds()? - cpu_before) * 1000.0 / args.tickets as f64;
     let per_s = args.tickets as f64 / created.seconds;
     eprintln!(
-        "bench: {} tickets in {:.2} s ({per_s:.1}/s), numbers {}..={}",
+        "bench: {} tickets in {:.2} s ({per_s:.1}/s, server CPU {cpu_ms_per_create:.2} ms each), numbers {}..={}",
         args.tickets, created.seconds, created.first_number, created.last_number
     );
 
@@ -152,6 +164,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         "tickets": args.tickets,
         "concurrency": args.concurrency,
         "api_create_per_s": round2(per_s),
+        "server_cpu_ms_per_create": round2(cpu_ms_per_create),
         "list_p50_ms": round2(load::percentile(&lists, 50.0)),
         "list_p99_ms": round2(load::percentile(&lists, 99.0)),
         "get_p99_ms": round2(load::percentile(&gets, 99.0)),

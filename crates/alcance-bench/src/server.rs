@@ -189,6 +189,24 @@ impl Server {
         Ok(kb / 1024.0)
     }
 
+    /// CPU time the server has used so far (user + system, all its threads), in seconds:
+    /// fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 1/100 s (USER_HZ, 100 on
+    /// every Linux the bench runs on). Unlike throughput, it hardly depends on what else the
+    /// machine is running.
+    pub fn cpu_seconds(&self) -> anyhow::Result<f64> {
+        let path = format!("/proc/{}/stat", self.pid());
+        let stat = std::fs::read_to_string(&path).with_context(|| format!("cannot read {path}"))?;
+        // The command name (field 2) may hold spaces; the fields after it are plain numbers.
+        let rest = stat.rsplit_once(')').map(|(_, rest)| rest).ok_or_else(|| anyhow!("odd {path}"))?;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = |i: usize| -> anyhow::Result<f64> {
+            let field = fields.get(i).ok_or_else(|| anyhow!("short {path}"))?;
+            field.parse::<f64>().with_context(|| format!("cannot parse field {} of {path}", i + 3))
+        };
+        // After ")": state is field 3, so utime (14) and stime (15) are at 11 and 12.
+        Ok((ticks(11)? + ticks(12)?) / 100.0)
+    }
+
     /// SIGTERM, so the server shuts down gracefully; killed if it takes over 10 s.
     pub fn stop(mut self) -> anyhow::Result<()> {
         let pid = self.pid().to_string();

@@ -15,11 +15,15 @@
 //! Colombian public holidays follow Ley 51 de 1983 ("Ley Emiliani") and are computed for any
 //! year, Easter by the anonymous Gregorian algorithm; see [`colombian_holidays`].
 
+mod week_text;
+
 use std::collections::VecDeque;
 use std::fmt;
 
 use chrono::{DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
+
+pub use week_text::{DayNames, WEEK_TEXT_MAX, WeekTextError};
 
 const MINUTES_PER_DAY: u16 = 24 * 60;
 

@@ -165,6 +165,11 @@ crate::string_enum!(
         SlaWarning => "sla_warning",
         /// An SLA target passed its due instant unmet (internal): metric, due, percent.
         SlaBreached => "sla_breached",
+        /// A monitor or an external alert reported a problem on the incident this ticket
+        /// tracks (source, code, details in `after`).
+        MonitorAlert => "monitor_alert",
+        /// The incident's monitor or alert recovered.
+        MonitorRecovered => "monitor_recovered",
     }
 );
 

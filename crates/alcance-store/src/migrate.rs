@@ -49,6 +49,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_closures.sql"),
         postgres: include_str!("../migrations/postgres/0007_closures.sql"),
     },
+    Migration {
+        version: 8,
+        sqlite: include_str!("../migrations/sqlite/0008_working_hours.sql"),
+        postgres: include_str!("../migrations/postgres/0008_working_hours.sql"),
+    },
+    Migration {
+        version: 9,
+        sqlite: include_str!("../migrations/sqlite/0009_monitors.sql"),
+        postgres: include_str!("../migrations/postgres/0009_monitors.sql"),
+    },
 ];
 
 pub(crate) async fn run(conn: &mut dyn Conn) -> Result<Vec<i64>, StoreError> {

@@ -196,32 +196,52 @@ pub struct Vocabulary {
     index: HashMap<String, u32>,
 }
 
-impl Vocabulary {
+/// In how many training documents each feature appears, counted one document at a time so
+/// the documents' raw features need not all be kept at once (they are most of what training
+/// allocates, and memory a process took stays taken).
+#[derive(Default)]
+pub struct DocumentFrequencies {
+    /// key -> (documents, seen in a policy-knowledge document)
+    df: HashMap<String, (usize, bool)>,
+    documents: usize,
+}
+
+impl DocumentFrequencies {
+    pub fn add(&mut self, raw: &Raw, always: bool) {
+        self.documents += 1;
+        for key in raw.counts.keys() {
+            match self.df.get_mut(key.as_str()) {
+                Some(e) => {
+                    e.0 += 1;
+                    e.1 |= always;
+                }
+                None => {
+                    self.df.insert(key.clone(), (1, always));
+                }
+            }
+        }
+    }
+
     /// Keeps features seen in at least `min_df` documents (always those of policy knowledge,
     /// which are marked `always`), sorted by key so the indices are deterministic.
-    pub fn fit(config: FeatureConfig, docs: &[(Raw, bool)], min_df: usize) -> Self {
-        let mut df: BTreeMap<&str, (usize, bool)> = BTreeMap::new();
-        for (raw, always) in docs {
-            for key in raw.counts.keys() {
-                let e = df.entry(key.as_str()).or_insert((0, false));
-                e.0 += 1;
-                e.1 |= *always;
-            }
-        }
-        let n = docs.len() as f32;
-        let mut keys = Vec::new();
-        let mut idf = Vec::new();
-        for (key, (count, always)) in df {
-            if count >= min_df || always {
-                keys.push(key.to_owned());
-                idf.push(((1.0 + n) / (1.0 + count as f32)).ln() + 1.0);
-            }
-        }
-        let mut vocab = Self { config, keys, idf, index: HashMap::new() };
+    pub fn into_vocabulary(self, config: FeatureConfig, min_df: usize) -> Vocabulary {
+        let n = self.documents as f32;
+        let mut kept: Vec<(String, usize)> = self
+            .df
+            .into_iter()
+            .filter(|(_, (count, always))| *count >= min_df || *always)
+            .map(|(k, (c, _))| (k, c))
+            .collect();
+        kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let idf = kept.iter().map(|(_, count)| ((1.0 + n) / (1.0 + *count as f32)).ln() + 1.0).collect();
+        let keys = kept.into_iter().map(|(key, _)| key).collect();
+        let mut vocab = Vocabulary { config, keys, idf, index: HashMap::new() };
         vocab.reindex();
         vocab
     }
+}
 
+impl Vocabulary {
     /// Rebuilds the lookup table after deserialisation.
     pub fn reindex(&mut self) {
         self.index = self.keys.iter().enumerate().map(|(i, k)| (k.clone(), i as u32)).collect();
@@ -233,6 +253,21 @@ impl Vocabulary {
 
     /// Log-count TF-IDF, each family scaled to unit length and then by its weight.
     pub fn transform(&self, raw: &Raw) -> Vector {
+        let mut vector = Vector::default();
+        for (i, value, origin) in self.weighted(raw) {
+            vector.entries.push((i, value));
+            vector.origins.push(origin.to_owned());
+        }
+        vector
+    }
+
+    /// The entries of [`Vocabulary::transform`] without their readable origins (training
+    /// explains nothing).
+    pub fn transform_entries(&self, raw: &Raw) -> Vec<(u32, f32)> {
+        self.weighted(raw).into_iter().map(|(i, value, _)| (i, value)).collect()
+    }
+
+    fn weighted<'r>(&self, raw: &'r Raw) -> Vec<(u32, f32, &'r str)> {
         let mut items: Vec<(u32, f32, Family, &str)> = Vec::with_capacity(raw.counts.len());
         for (key, (count, family, origin)) in &raw.counts {
             if let Some(&i) = self.index.get(key) {
@@ -253,16 +288,16 @@ impl Vocabulary {
             Family::Cue => self.config.cue,
             Family::Indicator => self.config.indicator,
         };
-        let mut vector = Vector::default();
-        for (i, v, family, origin) in items {
-            let value = if family == Family::Indicator {
-                weight(family)
-            } else {
-                v / norms.get(&family).copied().unwrap_or(1.0).sqrt().max(1e-6) * weight(family)
-            };
-            vector.entries.push((i, value));
-            vector.origins.push(origin.to_owned());
-        }
-        vector
+        items
+            .into_iter()
+            .map(|(i, v, family, origin)| {
+                let value = if family == Family::Indicator {
+                    weight(family)
+                } else {
+                    v / norms.get(&family).copied().unwrap_or(1.0).sqrt().max(1e-6) * weight(family)
+                };
+                (i, value, origin)
+            })
+            .collect()
     }
 }

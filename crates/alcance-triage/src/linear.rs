@@ -81,24 +81,22 @@ impl Linear {
     }
 
     /// The mean of models of the same shape (the first model's shape wins).
-    pub fn average(models: &[Linear]) -> Self {
-        let Some(first) = models.first() else {
-            return Self { classes: 0, dim: 0, weights: Vec::new(), bias: Vec::new() };
-        };
-        let mut out = first.clone();
-        let n = models.len() as f32;
-        for m in &models[1..] {
-            for (a, b) in out.weights.iter_mut().zip(&m.weights) {
-                *a += b;
-            }
-            for (a, b) in out.bias.iter_mut().zip(&m.bias) {
-                *a += b;
-            }
+    /// Adds `other`'s weights and biases to these (the same shape).
+    pub fn add(&mut self, other: &Linear) {
+        for (a, b) in self.weights.iter_mut().zip(&other.weights) {
+            *a += b;
         }
-        for w in out.weights.iter_mut().chain(out.bias.iter_mut()) {
+        for (a, b) in self.bias.iter_mut().zip(&other.bias) {
+            *a += b;
+        }
+    }
+
+    /// Divides every weight and bias by `n` (a sum of `n` models becomes their average).
+    pub fn divide(&mut self, n: usize) {
+        let n = n as f32;
+        for w in self.weights.iter_mut().chain(self.bias.iter_mut()) {
             *w /= n;
         }
-        out
     }
 
     pub fn weight(&self, feature: u32, class: usize) -> f32 {

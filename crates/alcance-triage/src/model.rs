@@ -1,11 +1,12 @@
 //! The trained classifier: one linear model for the category (coverage follows from the
 //! policy), one for the priority, sharing the same features.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{FeatureConfig, Raw, Vector, Vocabulary, extract};
+use crate::features::{DocumentFrequencies, FeatureConfig, Raw, Vector, Vocabulary, extract};
 use crate::lexicon;
 use crate::linear::{Linear, Rng, Sample, SgdConfig, softmax};
 use crate::normalize::Stemmers;
@@ -145,6 +146,20 @@ struct ModelData {
     priority_groups: Vec<String>,
 }
 
+/// One training document: a labelled request or a piece of policy knowledge, not yet turned
+/// into features.
+struct Doc<'a> {
+    subject: &'a str,
+    text: Cow<'a, str>,
+    /// Category index.
+    y: usize,
+    /// Priority index, for labelled requests that have one.
+    p: Option<usize>,
+    weight: f32,
+    /// From policy knowledge: always kept in bags and its features in the vocabulary.
+    knowledge: bool,
+}
+
 /// A trained classifier. Build one with [`Model::train`]; store it with [`Model::to_bytes`].
 pub struct Model {
     data: ModelData,
@@ -187,13 +202,12 @@ impl Model {
             })
             .collect();
         let class_of = |id: &str| categories.iter().position(|c| c.id == id);
-        // (features, category, priority, weight, from knowledge)
-        let mut docs: Vec<(Raw, usize, Option<usize>, f32, bool)> = Vec::new();
+        let mut docs: Vec<Doc<'_>> = Vec::new();
         for e in examples {
             let Some(y) = class_of(&e.category) else { continue };
             let p = PRIORITIES.iter().position(|p| *p == e.priority);
-            let w = if categories[y].covered { 1.0 } else { options.not_covered_weight };
-            docs.push((extract(&stemmers, &options.features, &e.subject, &e.body), y, p, w, false));
+            let weight = if categories[y].covered { 1.0 } else { options.not_covered_weight };
+            docs.push(Doc { subject: &e.subject, text: Cow::Borrowed(&e.body), y, p, weight, knowledge: false });
         }
         let kw = options.knowledge_weight;
         for (y, c) in knowledge.categories.iter().enumerate() {
@@ -211,25 +225,18 @@ impl Model {
                 texts.extend(lexicon::paraphrases().iter().filter(|(id, _)| *id == c.id).map(|(_, t)| t.clone()));
             }
             for t in texts {
-                docs.push((extract(&stemmers, &options.features, "", &t), y, None, kw, true));
+                docs.push(Doc { subject: "", text: Cow::Owned(t), y, p: None, weight: kw, knowledge: true });
             }
         }
-        let fit_input: Vec<(Raw, bool)> =
-            docs.iter().map(|(r, _, _, _, k)| (Raw { counts: r.counts.clone() }, *k)).collect();
-        let vocabulary = Vocabulary::fit(options.features.clone(), &fit_input, options.min_df);
-        let vectors: Vec<Vector> = docs.iter().map(|(r, ..)| vocabulary.transform(r)).collect();
+        let features = |d: &Doc<'_>| extract(&stemmers, &options.features, d.subject, &d.text);
+        // Two passes over the documents, extracting their features each time rather than
+        // keeping them: which features to keep, then each document's vector.
+        let mut frequencies = DocumentFrequencies::default();
+        for d in &docs {
+            frequencies.add(&features(d), d.knowledge);
+        }
+        let vocabulary = frequencies.into_vocabulary(options.features.clone(), options.min_df);
         let dim = vocabulary.len();
-        let samples: Vec<Sample<'_>> =
-            docs.iter().zip(&vectors).map(|((_, y, _, w, _), v)| Sample { x: &v.entries, y: *y, weight: *w }).collect();
-        let always: Vec<bool> = docs.iter().map(|d| d.4).collect();
-        let category_model = train_bagged(&samples, &always, categories.len(), dim, &options.sgd, options.bags);
-        let coverage_model = (options.coverage_model_share > 0.0).then(|| {
-            let binary: Vec<Sample<'_>> = samples
-                .iter()
-                .map(|s| Sample { x: s.x, y: usize::from(!categories[s.y].covered), weight: s.weight })
-                .collect();
-            train_bagged(&binary, &always, 2, dim, &options.sgd, options.bags)
-        });
         let priority_groups: Vec<String> = if options.priority_cross > 0.0 {
             lexicon::priority_cues().iter().map(|(g, _)| g.clone()).collect()
         } else {
@@ -241,17 +248,34 @@ impl Model {
             groups: &priority_groups,
             weight: options.priority_cross,
         };
-        let with_category: Vec<Vec<(u32, f32)>> =
-            docs.iter().zip(&vectors).map(|((raw, y, ..), v)| shape.features(&v.entries, *y, raw)).collect();
-        let priority_samples: Vec<Sample<'_>> = docs
-            .iter()
-            .zip(&with_category)
-            .filter_map(|((_, _, p, ..), x)| p.map(|p| Sample { x, y: p, weight: 1.0 }))
-            .collect();
+        let mut vectors: Vec<Vec<(u32, f32)>> = Vec::with_capacity(docs.len());
+        // The priority model's input, for the documents that have a priority, in order.
+        let mut with_category: Vec<Vec<(u32, f32)>> = Vec::new();
+        for d in &docs {
+            let raw = features(d);
+            let entries = vocabulary.transform_entries(&raw);
+            if d.p.is_some() {
+                with_category.push(shape.features(&entries, d.y, &raw));
+            }
+            vectors.push(entries);
+        }
+        let samples: Vec<Sample<'_>> =
+            docs.iter().zip(&vectors).map(|(d, x)| Sample { x, y: d.y, weight: d.weight }).collect();
+        let always: Vec<bool> = docs.iter().map(|d| d.knowledge).collect();
+        let category_model = train_bagged(&samples, &always, categories.len(), dim, &options.sgd, options.bags);
+        let coverage_model = (options.coverage_model_share > 0.0).then(|| {
+            let binary: Vec<Sample<'_>> = samples
+                .iter()
+                .map(|s| Sample { x: s.x, y: usize::from(!categories[s.y].covered), weight: s.weight })
+                .collect();
+            train_bagged(&binary, &always, 2, dim, &options.sgd, options.bags)
+        });
+        let priority_samples: Vec<Sample<'_>> =
+            docs.iter().filter_map(|d| d.p).zip(&with_category).map(|(p, x)| Sample { x, y: p, weight: 1.0 }).collect();
         let mut counts = vec![[0usize; PRIORITIES.len()]; categories.len()];
-        for (_, y, p, ..) in &docs {
-            if let Some(p) = p {
-                counts[*y][*p] += 1;
+        for d in &docs {
+            if let Some(p) = d.p {
+                counts[d.y][p] += 1;
             }
         }
         let priority_seen: Vec<Vec<bool>> = counts
@@ -464,7 +488,9 @@ fn train_bagged(
     if bags <= 1 {
         return Linear::train(samples, classes, dim, sgd);
     }
-    let mut models = Vec::with_capacity(bags);
+    // Summed as each bag is trained (the same additions in the same order as averaging the
+    // finished models, so the same bits), so only one bag's weights are held besides the sum.
+    let mut sum: Option<Linear> = None;
     for b in 0..bags {
         let seed = sgd.seed.wrapping_add(1000 * b as u64);
         let mut rng = Rng::new(seed ^ 0x5bd1_e995);
@@ -474,9 +500,15 @@ fn train_bagged(
             .filter(|(_, keep)| rng.next() % 10 < 8 || **keep)
             .map(|(s, _)| Sample { x: s.x, y: s.y, weight: s.weight })
             .collect();
-        models.push(Linear::train(&subset, classes, dim, &SgdConfig { seed, ..sgd.clone() }));
+        let model = Linear::train(&subset, classes, dim, &SgdConfig { seed, ..sgd.clone() });
+        match sum.as_mut() {
+            Some(total) => total.add(&model),
+            None => sum = Some(model),
+        }
     }
-    Linear::average(&models)
+    let mut average = sum.unwrap_or_else(|| Linear::train(&[], classes, dim, sgd));
+    average.divide(bags);
+    average
 }
 
 /// The priority model's input: the request's features, the category, and each priority cue

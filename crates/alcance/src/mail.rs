@@ -1,15 +1,19 @@
 //! E-mail on the command line: the SMTP and identity options shared by `serve` and
 //! `mail ingest`, and `alcance mail ingest` itself (one message on standard input, for an
-//! MTA pipe such as Postfix's `alias: "|alcance mail ingest"`).
+//! MTA pipe such as Postfix's `alias: "|alcance mail ingest"`); the IMAP mailbox options
+//! shared by `serve` (which polls it) and `alcance mail poll` (one poll, for cron).
 //!
 //! Exit codes of `mail ingest` follow sysexits, which MTAs understand: 0 when the message was
 //! taken (ticket, reply, held or ignored, or already received), 65 (EX_DATAERR, the MTA
 //! bounces it) when it is malformed, 75 (EX_TEMPFAIL, the MTA retries later) when the
-//! database cannot be reached or the change failed.
+//! database cannot be reached or the change failed. `mail poll` exits 0 when it read the
+//! mailbox and 75 when the IMAP server could not be reached, refused the login or its
+//! certificate, so that cron tries again.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use alcance_app::mail_imap::{ImapSettings, PollError};
 use alcance_app::mailer::{MailSettings, SmtpSecurity, SmtpSettings};
 use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand, ValueEnum};
@@ -37,6 +41,64 @@ pub enum MailCommand {
     Ingest(IngestOptions),
     /// Deliver what waits in the outbox now (the server also does it every 30 seconds).
     Deliver(DeliverOptions),
+    /// Read the unseen messages of the IMAP mailbox (--imap-url) once, as the server does
+    /// every --imap-poll-seconds, and print what became of each.
+    /// Exit 0: the mailbox was read; 75: the server could not be reached or refused us.
+    Poll(PollOptions),
+}
+
+#[derive(Args)]
+pub struct PollOptions {
+    #[command(flatten)]
+    pub ingest: IngestOptions,
+    #[command(flatten)]
+    pub imap: ImapOptions,
+}
+
+/// The mailbox the server polls for requests. The password is read only from
+/// ALCANCE_IMAP_PASSWORD or a file, so it never shows in process lists, and is never printed.
+#[derive(Args, Clone)]
+pub struct ImapOptions {
+    /// The mailbox to read requests from: imaps://USER@host[:port][/MAILBOX] (TLS, port 993)
+    /// or imap+starttls://… (port 143); MAILBOX defaults to INBOX. Unseen messages are taken
+    /// and marked seen, so the mailbox must be Alcance's alone.
+    #[arg(long, env = "ALCANCE_IMAP_URL")]
+    pub imap_url: Option<String>,
+    /// File holding the IMAP password (else ALCANCE_IMAP_PASSWORD).
+    #[arg(long, env = "ALCANCE_IMAP_PASSWORD_FILE")]
+    pub imap_password_file: Option<PathBuf>,
+    /// A PEM file of extra root certificates to trust for the IMAP server (an internal CA).
+    #[arg(long, env = "ALCANCE_IMAP_CA_FILE")]
+    pub imap_ca_file: Option<PathBuf>,
+    /// Seconds between two polls of the mailbox by the server.
+    #[arg(long, env = "ALCANCE_IMAP_POLL_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub imap_poll_seconds: u64,
+}
+
+impl ImapOptions {
+    /// The mailbox to poll, or `None` without --imap-url.
+    pub fn settings(&self) -> anyhow::Result<Option<ImapSettings>> {
+        let Some(url) = self.imap_url.as_deref().filter(|u| !u.trim().is_empty()) else { return Ok(None) };
+        let mut settings = ImapSettings::from_url(url).map_err(|e| anyhow!("--imap-url: {e}"))?;
+        settings.password = match &self.imap_password_file {
+            Some(path) => std::fs::read_to_string(path)
+                .with_context(|| format!("--imap-password-file: cannot read {}", path.display()))?
+                .trim_end_matches(['\r', '\n'])
+                .to_owned(),
+            None => std::env::var("ALCANCE_IMAP_PASSWORD").unwrap_or_default(),
+        };
+        if settings.password.is_empty() {
+            return Err(anyhow!("--imap-url needs a password: set ALCANCE_IMAP_PASSWORD or --imap-password-file"));
+        }
+        if let Some(path) = &self.imap_ca_file {
+            let pem = std::fs::read_to_string(path)
+                .with_context(|| format!("--imap-ca-file: cannot read {}", path.display()))?;
+            settings.extra_roots_pem.push(pem);
+        }
+        settings.poll_interval = std::time::Duration::from_secs(self.imap_poll_seconds);
+        alcance_app::mail_imap::check_settings(&settings).map_err(|e| anyhow!("--imap-ca-file: {e}"))?;
+        Ok(Some(settings))
+    }
 }
 
 #[derive(Args)]
@@ -216,12 +278,49 @@ pub async fn ingest(app: &alcance_app::App, raw: &[u8]) -> anyhow::Result<()> {
             eprintln!("error: {}", done.describe());
             Err(Exit(65).into())
         }
+        // Another intake is applying this message right now: if it dies, only a redelivery
+        // brings the message back, so the MTA must keep it and try again.
+        Ok(done) if done.is_in_progress() => {
+            eprintln!("error: this message is being processed by another delivery; try again later");
+            Err(Exit(75).into())
+        }
         Ok(done) => {
             println!("{}", done.describe());
             Ok(())
         }
         Err(e) => {
             eprintln!("error: the message could not be stored, try again later: {e}");
+            Err(Exit(75).into())
+        }
+    }
+}
+
+impl IngestOptions {
+    /// The application settings intake runs with.
+    pub fn settings(&self, data_dir: &Path) -> anyhow::Result<alcance_app::Settings> {
+        Ok(alcance_app::Settings {
+            mail: self.mail.settings(data_dir)?,
+            public_url: self.public_url.trim_end_matches('/').to_owned(),
+            max_attachment_bytes: self.max_attachment_mb.saturating_mul(1024 * 1024),
+            brand: alcance_app::Brand { name: self.brand_name.clone(), ..alcance_app::Brand::default() },
+            ..alcance_app::Settings::default()
+        })
+    }
+}
+
+/// `alcance mail poll`: one poll of the mailbox; prints a line per message and the totals.
+pub async fn poll(app: &alcance_app::App, settings: &ImapSettings) -> anyhow::Result<()> {
+    match alcance_app::mail_imap::poll_once(app, settings).await {
+        Ok(report) => {
+            for line in &report.messages {
+                println!("{line}");
+            }
+            println!("{}: {report}", settings.mailbox);
+            Ok(())
+        }
+        Err(e @ PollError::Setup(_)) => Err(anyhow!("{e}")),
+        Err(e) => {
+            eprintln!("error: the mailbox could not be read, try again later: {e}");
             Err(Exit(75).into())
         }
     }

@@ -12,6 +12,7 @@ use anyhow::{Context, anyhow};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod mail;
+mod monitors;
 mod triage;
 
 #[derive(Parser)]
@@ -58,7 +59,8 @@ enum Command {
     /// The scope classifier: evaluate it or retrain it.
     #[command(subcommand)]
     Triage(TriageCommand),
-    /// E-mail: take in one message from standard input (an MTA pipe), or deliver the outbox.
+    /// E-mail: take in one message from standard input (an MTA pipe), poll the IMAP mailbox
+    /// once, or deliver the outbox.
     #[command(subcommand)]
     Mail(mail::MailCommand),
 }
@@ -126,6 +128,10 @@ struct ServeOptions {
     triage_retrain_after_minutes: i64,
     #[command(flatten)]
     mail: mail::MailOptions,
+    #[command(flatten)]
+    monitors: monitors::MonitorOptions,
+    #[command(flatten)]
+    imap: mail::ImapOptions,
 }
 
 /// The brand from the options, refusing a colour or logo that cannot be used.
@@ -239,6 +245,15 @@ async fn start(db: &DbOptions, settings: Settings) -> anyhow::Result<App> {
     App::start(&store_config(db), settings, &policy).await.map_err(|e| anyhow!(describe(e)))
 }
 
+/// Starts the app for a mail command: a database that cannot be reached is EX_TEMPFAIL (75),
+/// so that the MTA or cron tries again later.
+async fn start_or_retry(db: &DbOptions, settings: Settings, what: &str) -> anyhow::Result<App> {
+    start(db, settings).await.map_err(|e| {
+        eprintln!("error: {what}, try again later: {e:#}");
+        mail::Exit(75).into()
+    })
+}
+
 /// Field errors read as sentences on the command line.
 fn describe(e: AppError) -> String {
     match e {
@@ -308,21 +323,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Mail(mail::MailCommand::Ingest(options)) => {
             let raw = mail::read_message()?;
-            let settings = Settings {
-                mail: options.mail.settings(&cli.db.data_dir)?,
-                public_url: options.public_url.trim_end_matches('/').to_owned(),
-                max_attachment_bytes: options.max_attachment_mb.saturating_mul(1024 * 1024),
-                brand: alcance_app::Brand { name: options.brand_name.clone(), ..alcance_app::Brand::default() },
-                ..Settings::default()
-            };
-            let app = match start(&cli.db, settings).await {
-                Ok(app) => app,
-                Err(e) => {
-                    eprintln!("error: the message could not be stored, try again later: {e:#}");
-                    return Err(mail::Exit(75).into());
-                }
-            };
+            let settings = options.settings(&cli.db.data_dir)?;
+            let app = start_or_retry(&cli.db, settings, "the message could not be stored").await?;
             let done = mail::ingest(&app, &raw).await;
+            app.store.close().await;
+            done
+        }
+        Command::Mail(mail::MailCommand::Poll(options)) => {
+            let Some(imap) = options.imap.settings()? else {
+                return Err(anyhow!("mail poll needs the mailbox: --imap-url imaps://user@host/INBOX"));
+            };
+            let settings = options.ingest.settings(&cli.db.data_dir)?;
+            let app = start_or_retry(&cli.db, settings, "the database cannot be reached").await?;
+            let done = mail::poll(&app, &imap).await;
             app.store.close().await;
             done
         }
@@ -378,8 +391,11 @@ async fn serve(db: &DbOptions, options: ServeOptions) -> anyhow::Result<()> {
         auto_classify_min_confidence: options.auto_classify_above,
         triage_retrain_delay: chrono::Duration::minutes(options.triage_retrain_after_minutes.max(0)),
         mail: options.mail.settings(&db.data_dir)?,
+        monitoring: options.monitors.settings(),
         ..Settings::default()
     };
+    let prober = options.monitors.prober()?;
+    let imap = options.imap.settings()?;
     // Train the triage classifier in the background, so the first request does not wait.
     tokio::spawn(alcance_app::triage::warm_up());
     let listener = tokio::net::TcpListener::bind(options.addr).await.map_err(|e| match e.kind() {
@@ -413,9 +429,24 @@ async fn serve(db: &DbOptions, options: ServeOptions) -> anyhow::Result<()> {
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
     let worker =
         tokio::spawn(alcance_app::jobs::run_worker(app.clone(), std::time::Duration::from_secs(1), worker_stop));
+    let monitor_runner = (!options.monitors.no_checks).then(|| {
+        let stop = stop_worker.subscribe();
+        let tick = std::time::Duration::from_secs(1);
+        tokio::spawn(alcance_app::monitoring::runner::run_forever(app.clone(), prober, tick, stop))
+    });
+    let imap_poller = imap.map(|settings| {
+        tracing::info!(server = %settings.server(), mailbox = %settings.mailbox, "polling the IMAP mailbox");
+        tokio::spawn(alcance_app::mail_imap::run_forever(app.clone(), settings, stop_worker.subscribe()))
+    });
     alcance_web::serve(listener, app, shutdown_signal()).await.context("server error")?;
     let _ = stop_worker.send(true);
     let _ = worker.await;
+    if let Some(runner) = monitor_runner {
+        let _ = runner.await;
+    }
+    if let Some(poller) = imap_poller {
+        let _ = poller.await;
+    }
     store.close().await;
     Ok(())
 }

@@ -75,3 +75,8 @@ pub async fn delete(conn: &mut dyn Conn, id: Id) -> Result<bool, StoreError> {
     let changed = conn.execute(Sql::Borrowed("DELETE FROM calendar_closures WHERE id = $1"), vec![id.into()]).await?;
     Ok(changed == 1)
 }
+
+pub async fn by_id(conn: &mut dyn Conn, id: Id) -> Result<Option<ClosureRow>, StoreError> {
+    let sql = concat!("SELECT ", columns!(), " FROM calendar_closures WHERE id = $1");
+    conn.fetch_optional(Sql::Borrowed(sql), vec![id.into()]).await?.as_ref().map(from_row).transpose()
+}

@@ -88,3 +88,18 @@ pub async fn active_for(conn: &mut dyn Conn, organization_id: Id) -> Result<Opti
         .map(from_row)
         .transpose()
 }
+
+/// The working hours of every contract that has its own (canonical text, see
+/// `alcance_domain::calendar::WeeklyHours::to_text`); the others keep the default week.
+pub async fn working_hours(conn: &mut dyn Conn) -> Result<Vec<(Id, String)>, StoreError> {
+    let sql = "SELECT id, working_hours FROM contracts WHERE working_hours IS NOT NULL ORDER BY id";
+    let rows = conn.fetch_all(Sql::Borrowed(sql), Vec::new()).await?;
+    rows.iter().map(|r| Ok((r.int("id")?, r.text("working_hours")?))).collect()
+}
+
+/// Sets (or with `None` clears) a contract's working hours; false when there is no such
+/// contract.
+pub async fn set_working_hours(conn: &mut dyn Conn, id: Id, hours: Option<&str>) -> Result<bool, StoreError> {
+    let sql = "UPDATE contracts SET working_hours = $2 WHERE id = $1";
+    Ok(conn.execute(Sql::Borrowed(sql), vec![id.into(), hours.into()]).await? > 0)
+}

@@ -15,6 +15,10 @@ macro_rules! columns {
 /// Outcomes an agent still has to decide.
 pub const HELD: [&str; 2] = ["held_unknown_sender", "held_suspicious"];
 
+/// The outcome of a message intake recorded and is applying (opening its ticket, adding its
+/// reply); replaced by the final outcome when done.
+pub const PROCESSING: &str = "processing";
+
 /// One received message, without its raw bytes (see [`raw`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct InboundEmail {
@@ -66,8 +70,8 @@ pub async fn insert(conn: &mut dyn Conn, m: &NewInbound<'_>, now: DateTime<Utc>)
     let row = conn
         .fetch_optional(
             Sql::Borrowed(
-                "INSERT INTO inbound_emails (received_at, from_address, subject, message_id, outcome, reason, text_body, raw) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_id) DO NOTHING RETURNING id",
+                "INSERT INTO inbound_emails (received_at, from_address, subject, message_id, outcome, reason, text_body, raw, attempted_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $1) ON CONFLICT (message_id) DO NOTHING RETURNING id",
             ),
             vec![
                 now.into(),
@@ -98,6 +102,69 @@ pub async fn set_outcome(
     )
     .await?;
     Ok(())
+}
+
+/// Takes over a message left "processing" by an intake that started before `stale_before`
+/// (and so, given the lease, died): it is this intake's from `now`. False when it is no
+/// longer processing or another intake holds a younger lease on it.
+pub async fn take_over(
+    conn: &mut dyn Conn,
+    id: Id,
+    stale_before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let changed = conn
+        .execute(
+            Sql::Borrowed(
+                "UPDATE inbound_emails SET attempted_at = $4 WHERE id = $1 AND outcome = $2 \
+                 AND (attempted_at IS NULL OR attempted_at < $3)",
+            ),
+            vec![id.into(), PROCESSING.into(), stale_before.into(), now.into()],
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// A ticket an earlier, interrupted intake of a message opened: by `requester_id`, by
+/// e-mail, with exactly `subject` and `body`, at or after `since` (when the message was first
+/// received). The oldest, as (id, number).
+pub async fn ticket_opened_since(
+    conn: &mut dyn Conn,
+    requester_id: Id,
+    (subject, body): (&str, &str),
+    since: DateTime<Utc>,
+) -> Result<Option<(Id, i64)>, StoreError> {
+    let sql = "SELECT id, number FROM tickets WHERE requester_id = $1 AND channel = 'email' AND subject = $2 \
+               AND body = $3 AND created_at >= $4 ORDER BY id LIMIT 1";
+    let args = vec![requester_id.into(), subject.into(), body.into(), since.into()];
+    let row = conn.fetch_optional(Sql::Borrowed(sql), args).await?;
+    row.map(|r| Ok((r.int("id")?, r.int("number")?))).transpose()
+}
+
+/// Whether an earlier, interrupted intake of a message already added its reply: a public
+/// comment by `author_id` on the ticket with exactly `body`, at or after `since`.
+pub async fn reply_added_since(
+    conn: &mut dyn Conn,
+    ticket_id: Id,
+    author_id: Id,
+    body: &str,
+    since: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let sql =
+        "SELECT id FROM comments WHERE ticket_id = $1 AND author_id = $2 AND body = $3 AND created_at >= $4 LIMIT 1";
+    let args = vec![ticket_id.into(), author_id.into(), body.into(), since.into()];
+    Ok(conn.fetch_optional(Sql::Borrowed(sql), args).await?.is_some())
+}
+
+/// The names of the files attached to a ticket at or after `since`.
+pub async fn files_attached_since(
+    conn: &mut dyn Conn,
+    ticket_id: Id,
+    since: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    let sql = "SELECT file_name FROM attachments WHERE ticket_id = $1 AND created_at >= $2 ORDER BY id";
+    let rows = conn.fetch_all(Sql::Borrowed(sql), vec![ticket_id.into(), since.into()]).await?;
+    rows.iter().map(|r| r.text("file_name")).collect()
 }
 
 /// Removes a record whose handling failed before anything was written, so the sender's

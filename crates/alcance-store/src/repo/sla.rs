@@ -20,6 +20,15 @@ pub struct SlaRow {
     /// ok, warning or breached.
     pub state: String,
     pub computed_at: DateTime<Utc>,
+    /// When the periodic check next recomputes this row (see migration 0008); `None`: not
+    /// until the ticket changes.
+    pub check_at: Option<DateTime<Utc>>,
+}
+
+macro_rules! columns {
+    () => {
+        "ticket_id, first_response_due, update_due, resolution_due, urgent_at, state, computed_at, check_at"
+    };
 }
 
 fn sla_from_row(row: &Row) -> Result<SlaRow, StoreError> {
@@ -31,28 +40,35 @@ fn sla_from_row(row: &Row) -> Result<SlaRow, StoreError> {
         urgent_at: row.opt_time("urgent_at")?,
         state: row.text("state")?,
         computed_at: row.time("computed_at")?,
+        check_at: row.opt_time("check_at")?,
     })
 }
 
-/// Writes a ticket's row, replacing the one there.
+/// Writes a ticket's row, replacing the one there, for a change made by a use case. A
+/// recheck already pending earlier is kept: the row may have been computed from a calendar
+/// this process has not re-read yet, and the check (which reads it afresh) corrects it then.
 pub async fn upsert(conn: &mut dyn Conn, r: &SlaRow) -> Result<(), StoreError> {
     write(conn, r, false).await
 }
 
-/// Writes a ticket's row unless the one there was computed later (by a change that happened
-/// while the periodic check was computing from older inputs).
+/// The periodic check's write: the whole row, unless the one there was computed later (by
+/// a change that happened while the check was computing from older inputs).
 pub async fn upsert_if_newer(conn: &mut dyn Conn, r: &SlaRow) -> Result<(), StoreError> {
     write(conn, r, true).await
 }
 
-async fn write(conn: &mut dyn Conn, r: &SlaRow, only_if_newer: bool) -> Result<(), StoreError> {
-    let sql = "INSERT INTO ticket_sla (ticket_id, first_response_due, update_due, resolution_due, urgent_at, state, computed_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (ticket_id) DO UPDATE SET \
+async fn write(conn: &mut dyn Conn, r: &SlaRow, from_check: bool) -> Result<(), StoreError> {
+    let head = "INSERT INTO ticket_sla (ticket_id, first_response_due, update_due, resolution_due, urgent_at, state, computed_at, check_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (ticket_id) DO UPDATE SET \
                first_response_due = excluded.first_response_due, update_due = excluded.update_due, \
                resolution_due = excluded.resolution_due, urgent_at = excluded.urgent_at, state = excluded.state, \
-               computed_at = excluded.computed_at";
-    let newer = " WHERE ticket_sla.computed_at <= excluded.computed_at";
-    let sql = if only_if_newer { Sql::Owned(format!("{sql}{newer}")) } else { Sql::Borrowed(sql) };
+               computed_at = excluded.computed_at, check_at = ";
+    let tail = if from_check {
+        "excluded.check_at WHERE ticket_sla.computed_at <= excluded.computed_at"
+    } else {
+        "CASE WHEN ticket_sla.check_at IS NULL THEN excluded.check_at WHEN excluded.check_at IS NULL THEN ticket_sla.check_at \
+         WHEN excluded.check_at < ticket_sla.check_at THEN excluded.check_at ELSE ticket_sla.check_at END"
+    };
     let args = vec![
         r.ticket_id.into(),
         r.first_response_due.into(),
@@ -61,13 +77,14 @@ async fn write(conn: &mut dyn Conn, r: &SlaRow, only_if_newer: bool) -> Result<(
         r.urgent_at.into(),
         r.state.as_str().into(),
         r.computed_at.into(),
+        r.check_at.into(),
     ];
-    conn.execute(sql, args).await?;
+    conn.execute(Sql::Owned(format!("{head}{tail}")), args).await?;
     Ok(())
 }
 
 pub async fn by_ticket(conn: &mut dyn Conn, ticket_id: Id) -> Result<Option<SlaRow>, StoreError> {
-    let sql = "SELECT ticket_id, first_response_due, update_due, resolution_due, urgent_at, state, computed_at FROM ticket_sla WHERE ticket_id = $1";
+    let sql = concat!("SELECT ", columns!(), " FROM ticket_sla WHERE ticket_id = $1");
     conn.fetch_optional(Sql::Borrowed(sql), vec![ticket_id.into()]).await?.as_ref().map(sla_from_row).transpose()
 }
 
@@ -76,9 +93,7 @@ pub async fn for_tickets(conn: &mut dyn Conn, ticket_ids: &[Id]) -> Result<Vec<S
     if ticket_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = SqlBuilder::new(
-        "SELECT ticket_id, first_response_due, update_due, resolution_due, urgent_at, state, computed_at FROM ticket_sla WHERE ticket_id IN (",
-    );
+    let mut q = SqlBuilder::new(concat!("SELECT ", columns!(), " FROM ticket_sla WHERE ticket_id IN ("));
     q.bind_list(ticket_ids).push(")");
     let (sql, args) = q.finish();
     conn.fetch_all(sql, args).await?.iter().map(sla_from_row).collect()
@@ -86,25 +101,25 @@ pub async fn for_tickets(conn: &mut dyn Conn, ticket_ids: &[Id]) -> Result<Vec<S
 
 /// Which tickets to read the clock inputs of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub enum Scope<'a> {
     One(Id),
-    /// Tickets not closed, and closed ones whose row still has a running target (closed by a
-    /// use case that did not recompute it).
-    Running,
+    /// A batch of the periodic check.
+    Ids(&'a [Id]),
     /// Tickets opened at or after this instant (the compliance report).
     OpenedSince(DateTime<Utc>),
 }
 
 /// Restricts `alias`'s tickets to `scope`. The fragments are literal; values are bound.
-fn scope_filter(q: &mut SqlBuilder, scope: Scope) {
+fn scope_filter(q: &mut SqlBuilder, scope: Scope<'_>) {
     match scope {
         Scope::One(id) => {
             q.push(" AND t.id = ").bind(id);
         }
-        Scope::Running => {
-            q.push(" AND (t.status <> ")
-                .bind(Status::Closed.as_str())
-                .push(" OR EXISTS (SELECT 1 FROM ticket_sla s WHERE s.ticket_id = t.id AND s.urgent_at IS NOT NULL))");
+        Scope::Ids([]) => {
+            q.push(" AND 1 = 0");
+        }
+        Scope::Ids(ids) => {
+            q.push(" AND t.id IN (").bind_list(ids).push(")");
         }
         Scope::OpenedSince(since) => {
             q.push(" AND t.created_at >= ").bind(since);
@@ -112,15 +127,81 @@ fn scope_filter(q: &mut SqlBuilder, scope: Scope) {
     }
 }
 
-/// The stored rows of the tickets in `scope`.
-pub async fn rows(conn: &mut dyn Conn, scope: Scope) -> Result<Vec<SlaRow>, StoreError> {
-    let mut q = SqlBuilder::new(
-        "SELECT s.ticket_id, s.first_response_due, s.update_due, s.resolution_due, s.urgent_at, s.state, s.computed_at \
-         FROM ticket_sla s JOIN tickets t ON t.id = s.ticket_id WHERE 1 = 1",
-    );
-    scope_filter(&mut q, scope);
+/// Where a walk over the rows due for a check has got to: (check_at, ticket_id) of the last
+/// row handed out.
+pub type CheckCursor = (DateTime<Utc>, Id);
+
+/// Up to `limit` rows whose check is due at `now`, in (check_at, ticket_id) order after
+/// `after`: an index walk (`ticket_sla_check`) however many tickets there are.
+pub async fn due_for_check(
+    conn: &mut dyn Conn,
+    now: DateTime<Utc>,
+    after: Option<CheckCursor>,
+    limit: i64,
+) -> Result<Vec<CheckCursor>, StoreError> {
+    let mut q = SqlBuilder::new("SELECT ticket_id, check_at FROM ticket_sla WHERE check_at <= ");
+    q.bind(now);
+    if let Some((at, id)) = after {
+        q.push(" AND (check_at > ")
+            .bind(at)
+            .push(" OR (check_at = ")
+            .bind(at)
+            .push(" AND ticket_id > ")
+            .bind(id)
+            .push("))");
+    }
+    q.push(" ORDER BY check_at, ticket_id LIMIT ").bind(limit);
     let (sql, args) = q.finish();
-    conn.fetch_all(sql, args).await?.iter().map(sla_from_row).collect()
+    conn.fetch_all(sql, args).await?.iter().map(|r| Ok((r.time("check_at")?, r.int("ticket_id")?))).collect()
+}
+
+/// Where a walk over stale tickets has got to: (updated_at, number) of the last one.
+pub type StaleCursor = (DateTime<Utc>, i64);
+
+/// Up to `limit` tickets whose row is older than the ticket's last change (a use case that
+/// does not recompute the clock: a quote, the client's decision) or that have none while not
+/// closed, in (updated_at, number) order after `after`. With `since`, only tickets changed at
+/// or after it: a walk of the `tickets_updated` index from there, however many tickets there
+/// are; without, every ticket. Gives each one's cursor and id.
+pub async fn stale(
+    conn: &mut dyn Conn,
+    since: Option<DateTime<Utc>>,
+    after: Option<StaleCursor>,
+    limit: i64,
+) -> Result<Vec<(StaleCursor, Id)>, StoreError> {
+    let mut q = SqlBuilder::new(
+        "SELECT t.id, t.number, t.updated_at FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id \
+         WHERE ((s.ticket_id IS NULL AND t.status <> ",
+    );
+    q.bind(Status::Closed.as_str()).push(") OR s.computed_at < t.updated_at)");
+    if let Some(since) = since {
+        q.push(" AND t.updated_at >= ").bind(since);
+    }
+    if let Some((at, number)) = after {
+        q.push(" AND (t.updated_at > ").bind(at);
+        q.push(" OR (t.updated_at = ").bind(at).push(" AND t.number > ").bind(number).push("))");
+    }
+    q.push(" ORDER BY t.updated_at, t.number LIMIT ").bind(limit);
+    let (sql, args) = q.finish();
+    let rows = conn.fetch_all(sql, args).await?;
+    rows.iter().map(|r| Ok(((r.time("updated_at")?, r.int("number")?), r.int("id")?))).collect()
+}
+
+/// Asks the check to recompute the rows of the tickets not closed of one organisation (or
+/// of all): their calendar changed. Each row becomes due from when it was computed (due at
+/// the next check whatever the clock says); an earlier pending check is kept.
+pub async fn recheck(conn: &mut dyn Conn, organization_id: Option<Id>) -> Result<u64, StoreError> {
+    let mut q = SqlBuilder::new(
+        "UPDATE ticket_sla SET check_at = computed_at WHERE (check_at IS NULL OR check_at > computed_at) \
+         AND ticket_id IN (SELECT id FROM tickets WHERE status <> ",
+    );
+    q.bind(Status::Closed.as_str());
+    if let Some(org) = organization_id {
+        q.push(" AND organization_id = ").bind(org);
+    }
+    q.push(")");
+    let (sql, args) = q.finish();
+    conn.execute(sql, args).await
 }
 
 /// What the SLA clock needs of a ticket itself.
@@ -136,7 +217,7 @@ pub struct SlaTicket {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn tickets(conn: &mut dyn Conn, scope: Scope) -> Result<Vec<SlaTicket>, StoreError> {
+pub async fn tickets(conn: &mut dyn Conn, scope: Scope<'_>) -> Result<Vec<SlaTicket>, StoreError> {
     let mut q = SqlBuilder::new(
         "SELECT t.id, t.number, t.organization_id, t.assignee_id, t.subject, t.priority, t.status, t.created_at FROM tickets t WHERE 1 = 1",
     );
@@ -171,7 +252,7 @@ pub struct StatusEvent {
 }
 
 /// The creation and status changes of the tickets in `scope`, by ticket then in order.
-pub async fn status_events(conn: &mut dyn Conn, scope: Scope) -> Result<Vec<StatusEvent>, StoreError> {
+pub async fn status_events(conn: &mut dyn Conn, scope: Scope<'_>) -> Result<Vec<StatusEvent>, StoreError> {
     let mut q = SqlBuilder::new(
         "SELECT e.ticket_id, e.kind, e.after_value, e.created_at FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
          WHERE e.kind IN ('created', 'status_changed')",
@@ -196,7 +277,7 @@ pub async fn status_events(conn: &mut dyn Conn, scope: Scope) -> Result<Vec<Stat
 /// `scope` that has one: (ticket, first, latest).
 pub async fn agent_replies(
     conn: &mut dyn Conn,
-    scope: Scope,
+    scope: Scope<'_>,
 ) -> Result<Vec<(Id, DateTime<Utc>, DateTime<Utc>)>, StoreError> {
     let mut q = SqlBuilder::new(
         "SELECT c.ticket_id, MIN(c.created_at) AS first_at, MAX(c.created_at) AS last_at FROM comments c \

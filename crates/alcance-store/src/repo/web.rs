@@ -329,6 +329,11 @@ pub async fn login_failures_since(conn: &mut dyn Conn, email: &str, since: DateT
     row.int("n")
 }
 
+/// Forgets failures older than `before` (nothing reads them after the throttle window).
+pub async fn prune_login_failures(conn: &mut dyn Conn, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    conn.execute(Sql::Borrowed("DELETE FROM login_failures WHERE created_at < $1"), vec![before.into()]).await
+}
+
 pub async fn clear_login_failures(conn: &mut dyn Conn, email: &str) -> Result<(), StoreError> {
     conn.execute(Sql::Borrowed("DELETE FROM login_failures WHERE email = $1"), vec![email.into()]).await?;
     Ok(())

@@ -11,6 +11,7 @@ mod durability;
 mod jobs;
 mod repos;
 mod schema;
+mod sla_checks;
 mod suggestions;
 mod tickets;
 mod transactions;

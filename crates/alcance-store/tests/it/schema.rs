@@ -15,14 +15,14 @@ async fn migrations_apply_once(backend: TestBackend) {
         TestBackend::Postgres => Backend::Postgres,
     };
     assert_eq!(store.backend(), expected_backend);
-    assert_eq!(Store::latest_schema_version(), 7);
+    assert_eq!(Store::latest_schema_version(), 9);
     assert_eq!(store.schema_version().await.unwrap(), 0, "a new database is at version 0");
 
-    assert_eq!(store.migrate().await.unwrap(), vec![1, 2, 3, 4, 5, 6, 7], "first migrate applies every version");
+    assert_eq!(store.migrate().await.unwrap(), vec![1, 2, 3, 4, 5, 6, 7, 8, 9], "first migrate applies every version");
     assert_eq!(store.schema_version().await.unwrap(), Store::latest_schema_version());
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new(), "second migrate applies nothing");
     assert_eq!(store.schema_version().await.unwrap(), Store::latest_schema_version());
-    assert_eq!(count(&store, "schema_migrations").await, 7, "each version is recorded once");
+    assert_eq!(count(&store, "schema_migrations").await, 9, "each version is recorded once");
     assert_eq!(count(&store, "tickets").await, 0, "the schema exists");
 
     // A new process opening the same database finds it migrated.
@@ -31,7 +31,7 @@ async fn migrations_apply_once(backend: TestBackend) {
     let again = Store::open(&db.config).await.unwrap();
     assert_eq!(again.schema_version().await.unwrap(), Store::latest_schema_version());
     assert!(again.migrate().await.unwrap().is_empty(), "reopened database needs no migration");
-    assert_eq!(count(&again, "schema_migrations").await, 7);
+    assert_eq!(count(&again, "schema_migrations").await, 9);
 }
 
 alcance_testkit::on_both_backends!(migrations_apply_once);

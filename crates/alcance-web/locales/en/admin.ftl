@@ -118,6 +118,31 @@ admin-col-policy = Policy
 admin-col-overdraft = Overdraft
 admin-policy-key-version = { $key } v{ $version }
 
+## Working hours of a contract
+admin-hours-title = Working hours
+admin-hours-intro = The hours in which each contract counts business time for its service targets, in the contract's time zone. Left empty, the contract works Monday to Friday, 08:00 to 18:00. Public holidays and closures are taken out separately.
+admin-hours-hint = Days and hours, for example: mon-fri 08:00-12:00,14:00-18:00; sat 08:00-12:00. Days in English or Spanish (mon… sun, lun… dom); separate groups with ";". Empty: Monday to Friday, 08:00 to 18:00.
+admin-hours-caption = Working hours of each contract
+admin-hours-save = Save hours
+admin-col-hours = Hours
+admin-msg-hours-saved = The working hours were saved. Service times of its tickets are recomputed within a minute.
+field-label-working_hours = Working hours
+admin-hours-error-empty = Write at least one day with its hours, or leave the field empty.
+admin-hours-error-too-long = The working hours are too long: at most { $max } characters.
+admin-hours-error-unknown-day = "{ $text }" is not a day of the week. Use mon, tue, wed, thu, fri, sat, sun (or lun… dom).
+admin-hours-error-missing-days = The day is missing before "{ $text }". Write the days first, for example: mon-fri 08:00-18:00.
+admin-hours-error-missing-hours = The hours of "{ $text }" are missing. Write them after the days, for example: { $text } 08:00-12:00.
+admin-hours-error-bad-interval = "{ $text }" is not a valid time range. Write HH:MM-HH:MM, the start before the end and up to 24:00; for example: 08:00-12:00.
+admin-hours-error-overlap = The hours of { $day } overlap.
+admin-hours-error-repeated-day = { $day } is given hours twice: write all its hours in one group.
+admin-hours-day-mon = Monday
+admin-hours-day-tue = Tuesday
+admin-hours-day-wed = Wednesday
+admin-hours-day-thu = Thursday
+admin-hours-day-fri = Friday
+admin-hours-day-sat = Saturday
+admin-hours-day-sun = Sunday
+
 ## Calendar closures (SLA clock)
 admin-closures-title = Calendar closures
 admin-closures-intro = Days the office is closed, on top of public holidays: the business-hours service-time clock does not run on them. A closure applies to one contract or to all of them.

@@ -118,6 +118,31 @@ admin-col-policy = Política
 admin-col-overdraft = Sobregiro
 admin-policy-key-version = { $key } v{ $version }
 
+## Horario de atención de un contrato
+admin-hours-title = Horario de atención
+admin-hours-intro = Las horas en que cada contrato cuenta el tiempo hábil de sus tiempos de servicio, en la zona horaria del contrato. Si lo deja vacío, el contrato atiende de lunes a viernes de 08:00 a 18:00. Los festivos y los cierres se descuentan aparte.
+admin-hours-hint = Días y horas, por ejemplo: lun-vie 08:00-12:00,14:00-18:00; sáb 08:00-12:00. Días en español o en inglés (lun… dom, mon… sun); separe los grupos con «;». Vacío: lunes a viernes de 08:00 a 18:00.
+admin-hours-caption = Horario de atención de cada contrato
+admin-hours-save = Guardar horario
+admin-col-hours = Horario
+admin-msg-hours-saved = El horario quedó guardado. Los tiempos de servicio de sus casos se recalculan en el próximo minuto.
+field-label-working_hours = Horario de atención
+admin-hours-error-empty = Escriba al menos un día con su horario, o deje el campo vacío.
+admin-hours-error-too-long = El horario es demasiado largo: como máximo { $max } caracteres.
+admin-hours-error-unknown-day = «{ $text }» no es un día de la semana. Use lun, mar, mié, jue, vie, sáb, dom (o mon… sun).
+admin-hours-error-missing-days = Falta el día antes de «{ $text }». Escriba primero los días, por ejemplo: lun-vie 08:00-18:00.
+admin-hours-error-missing-hours = Falta el horario de «{ $text }». Escríbalo después de los días, por ejemplo: { $text } 08:00-12:00.
+admin-hours-error-bad-interval = «{ $text }» no es un horario válido. Escriba HORA:MINUTOS-HORA:MINUTOS, con el inicio antes del fin y hasta 24:00; por ejemplo: 08:00-12:00.
+admin-hours-error-overlap = Los horarios del { $day } se cruzan.
+admin-hours-error-repeated-day = El { $day } tiene horario dos veces: escriba todas sus horas en un mismo grupo.
+admin-hours-day-mon = lunes
+admin-hours-day-tue = martes
+admin-hours-day-wed = miércoles
+admin-hours-day-thu = jueves
+admin-hours-day-fri = viernes
+admin-hours-day-sat = sábado
+admin-hours-day-sun = domingo
+
 ## Cierres del calendario (reloj del SLA)
 admin-closures-title = Cierres del calendario
 admin-closures-intro = Días en que la oficina no atiende, además de los festivos: el reloj de los tiempos de servicio en horario hábil no corre en ellos. Un cierre puede ser de un contrato o de todos.

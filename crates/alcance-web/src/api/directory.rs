@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user))
         .routes(routes!(list_contracts, create_contract))
-        .routes(routes!(get_contract))
+        .routes(routes!(get_contract, update_contract))
         .routes(routes!(list_assets, create_asset))
         .routes(routes!(get_asset))
         .routes(routes!(get_policy))
@@ -145,7 +145,8 @@ async fn list_contracts(
     params: Result<Query<OrgFilter>, QueryRejection>,
 ) -> Result<Json<Vec<ContractOut>>, Problem> {
     let contracts = directory::list_contracts(&app, &caller.actor, org_filter(params)?.as_deref()).await?;
-    Ok(Json(contracts.into_iter().map(Into::into).collect()))
+    let hours = directory::working_hours_of(&app, &contracts).await?;
+    Ok(Json(contracts.into_iter().map(|c| ContractOut::with_hours(c, &hours)).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "directory", params(("id" = i64, Path)),
@@ -155,7 +156,39 @@ async fn get_contract(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ContractOut>, Problem> {
-    Ok(Json(directory::get_contract(&app, &caller.actor, id_param(&id)?).await?.into()))
+    let contract = directory::get_contract(&app, &caller.actor, id_param(&id)?).await?;
+    let hours = directory::working_hours_of(&app, std::slice::from_ref(&contract)).await?;
+    Ok(Json(ContractOut::with_hours(contract, &hours)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateContract {
+    /// The week its SLA clock counts business time in: days (Spanish or English names or
+    /// abbreviations, ranges like "lun-vie") then HH:MM-HH:MM intervals separated by commas,
+    /// groups separated by ";", e.g. "mon-fri 08:00-12:00,14:00-18:00; sat 08:00-12:00".
+    /// Stored in canonical form. Null or "": Monday to Friday 08:00-18:00.
+    #[serde(default)]
+    pub working_hours: Option<String>,
+}
+
+/// Change a support contract (admin): its working hours. Running tickets of its organisation
+/// follow them within a minute.
+#[utoipa::path(patch, path = "/api/v1/contracts/{id}", tag = "directory", params(("id" = i64, Path)), request_body = UpdateContract,
+    responses((status = 200, body = ContractOut), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)),
+    security(("bearer" = [])))]
+async fn update_contract(
+    State(app): State<App>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<UpdateContract>,
+) -> Result<Json<ContractOut>, Problem> {
+    let id = id_param(&id)?;
+    let text = input.working_hours.unwrap_or_default();
+    directory::set_working_hours(&app, &caller.actor, id, &text).await?;
+    let contract = directory::get_contract(&app, &caller.actor, id).await?;
+    let hours = directory::working_hours_of(&app, std::slice::from_ref(&contract)).await?;
+    Ok(Json(ContractOut::with_hours(contract, &hours)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -177,6 +210,10 @@ pub struct CreateContract {
     pub time_zone: Option<String>,
     /// A stored policy version; the default policy when absent.
     pub policy_id: Option<i64>,
+    /// Its working hours, as in `PATCH /api/v1/contracts/{id}`; absent: Monday to Friday
+    /// 08:00-18:00.
+    #[serde(default)]
+    pub working_hours: Option<String>,
 }
 
 /// Create a support contract (admin).
@@ -199,8 +236,10 @@ async fn create_contract(
         time_zone: input.time_zone,
         policy_id: input.policy_id,
     };
-    let contract = directory::create_contract(&app, &caller.actor, new).await?;
-    Ok((StatusCode::CREATED, Json(contract.into())))
+    let hours = input.working_hours.as_deref();
+    let contract = directory::create_contract_with_hours(&app, &caller.actor, new, hours).await?;
+    let hours = directory::working_hours_of(&app, std::slice::from_ref(&contract)).await?;
+    Ok((StatusCode::CREATED, Json(ContractOut::with_hours(contract, &hours))))
 }
 
 /// Assets (delivered software, servers): all for staff, their organisation's for contacts.

@@ -261,8 +261,20 @@ pub struct ContractOut {
     pub tax_rate_basis_points: i64,
     pub allow_overdraft: bool,
     pub time_zone: String,
+    /// The week its SLA clock counts business time in, e.g. "lun-vie 08:00-12:00,14:00-18:00;
+    /// sáb 08:00-12:00" (canonical form, Spanish day names); null: Monday to Friday
+    /// 08:00-18:00.
+    pub working_hours: Option<String>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+}
+
+impl ContractOut {
+    /// The contract with its working hours (`directory::working_hours_of`).
+    pub fn with_hours(c: Contract, hours: &std::collections::HashMap<i64, String>) -> Self {
+        let working_hours = hours.get(&c.id).cloned();
+        Self { working_hours, ..c.into() }
+    }
 }
 
 impl From<Contract> for ContractOut {
@@ -279,6 +291,7 @@ impl From<Contract> for ContractOut {
             tax_rate_basis_points: c.tax_rate_basis_points,
             allow_overdraft: c.allow_overdraft,
             time_zone: c.time_zone,
+            working_hours: None,
             active: c.active,
             created_at: c.created_at,
         }

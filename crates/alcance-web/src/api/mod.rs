@@ -4,6 +4,8 @@
 pub mod directory;
 pub mod dto;
 pub mod hours;
+pub mod monitoring;
+pub mod monitors;
 pub mod quotes;
 pub mod session;
 pub mod tickets;
@@ -34,6 +36,8 @@ pub fn routes(max_attachment_bytes: usize) -> (axum::Router<App>, OpenApi) {
         .merge(session::router())
         .merge(hours::router())
         .merge(quotes::router())
+        .merge(monitoring::router())
+        .merge(monitors::router())
         .split_for_parts();
     api.info.title = "Alcance API".into();
     api.info.version = env!("CARGO_PKG_VERSION").into();

@@ -3,6 +3,7 @@
 //! an agent is told the page is not for their role, a client contact that it does not exist.
 
 mod catalog;
+mod contracts;
 mod jobs;
 mod people;
 mod system;
@@ -23,9 +24,10 @@ pub fn router() -> Router<App> {
     Router::new()
         .route("/admin", get(overview))
         .route("/admin/organizations", get(catalog::organizations).post(catalog::create_organization))
-        .route("/admin/contracts", get(catalog::contracts).post(catalog::create_contract))
-        .route("/admin/contracts/closures", post(catalog::add_closure))
-        .route("/admin/contracts/closures/{id}/delete", post(catalog::delete_closure))
+        .route("/admin/contracts", get(contracts::contracts).post(contracts::create_contract))
+        .route("/admin/contracts/{id}/hours", post(contracts::set_hours))
+        .route("/admin/contracts/closures", post(contracts::add_closure))
+        .route("/admin/contracts/closures/{id}/delete", post(contracts::delete_closure))
         .route("/admin/assets", get(catalog::assets).post(catalog::create_asset))
         .route("/admin/users", get(people::users).post(people::invite))
         .route("/admin/users/{id}/deactivate", post(people::deactivate))

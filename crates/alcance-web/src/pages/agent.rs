@@ -8,6 +8,7 @@ mod actions;
 mod business_report;
 mod queue;
 mod ticket;
+mod timeline;
 mod triage_report;
 
 use alcance_app::{Actor, App};

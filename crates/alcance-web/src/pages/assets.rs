@@ -13,6 +13,7 @@ const CSS: &str = concat!(
     include_str!("../../assets/css/portal.css"),
     include_str!("../../assets/css/agent.css"),
     include_str!("../../assets/css/admin.css"),
+    include_str!("../../assets/css/monitors.css"),
 );
 const HTMX: &str = include_str!("../../assets/vendor/htmx-2.0.11.min.js");
 const APP_JS: &str = include_str!("../../assets/app.js");

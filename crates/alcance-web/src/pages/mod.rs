@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod hours;
 pub mod mail;
+pub mod monitors;
 pub mod portal;
 pub mod quotes;
 pub mod sla;
@@ -38,6 +39,7 @@ pub fn router() -> Router<App> {
         .merge(quotes::router())
         .merge(sla::router())
         .merge(mail::router())
+        .merge(monitors::router())
 }
 
 /// What every page needs: the language, the signed-in user, the CSRF token for its forms,

@@ -16,6 +16,8 @@ mod listing;
 mod mail_in;
 mod mail_out;
 mod matrix;
+mod monitor_pages;
+mod monitoring_api;
 mod not_covered;
 mod openapi;
 mod pages_admin;

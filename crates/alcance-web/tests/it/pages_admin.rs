@@ -11,6 +11,7 @@ use crate::support::{TestApp, spawn_app};
 on_both_backends!(
     admin_pages_are_for_admins_only,
     admin_creates_organizations_contracts_and_assets,
+    admin_sets_a_contracts_working_hours,
     admin_invites_a_user_who_sets_a_password_and_signs_in,
     admin_deactivation_ends_the_session,
     admin_forms_refuse_a_missing_csrf_token,
@@ -182,6 +183,87 @@ async fn admin_creates_organizations_contracts_and_assets(backend: TestBackend) 
 fn reset_path(body: &str) -> String {
     let start = body.find("/reset/").unwrap_or_else(|| panic!("no reset link in {body}"));
     body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+async fn admin_sets_a_contracts_working_hours(backend: TestBackend) {
+    let t = spawn_app(backend).await;
+    let admin = Browser::sign_in(&t, t.fx.admin.email()).await;
+    let id = t.fx.contract_a.id;
+    let stored = || async {
+        directory::working_hours_of(&t.app, std::slice::from_ref(&t.fx.contract_a)).await.unwrap().remove(&id)
+    };
+    let html = admin.get("/admin/contracts").await.ok().to_owned();
+    assert!(html.contains("id=\"working-hours\"") && html.contains("Horario de atención"), "{html}");
+    assert!(html.contains(&format!("action=\"/admin/contracts/{id}/hours\"")));
+    assert!(
+        html.contains(&format!("id=\"hours-{id}\" name=\"working_hours\" type=\"text\" value=\"\"")),
+        "default: empty"
+    );
+    assert!(html.contains("placeholder=\"lun-vie 08:00-18:00\""), "the default week as the placeholder");
+
+    // Saved, in the canonical form, and shown back.
+    let path = format!("/admin/contracts/{id}/hours");
+    let page =
+        admin.submit(&path, &[("working_hours", "Lunes-Viernes 8:00-12:00, 14:00-18:00; Sábado 8:00-12:00")]).await;
+    assert_eq!(page.see_other(), "/admin/contracts?msg=hours_saved#working-hours");
+    let canonical = "lun-vie 08:00-12:00,14:00-18:00; sáb 08:00-12:00";
+    assert_eq!(stored().await.as_deref(), Some(canonical));
+    let html = admin.get("/admin/contracts?msg=hours_saved").await.ok().to_owned();
+    assert!(html.contains(&format!("value=\"{canonical}\"")), "{html}");
+    assert!(html.contains("El horario quedó guardado"));
+    let english = admin.get_with("/admin/contracts", "alcance_lang=en").await.ok().to_owned();
+    assert!(english.contains("value=\"mon-fri 08:00-12:00,14:00-18:00; sat 08:00-12:00\""), "in the page's language");
+
+    // Refused with what is wrong, the text kept, nothing changed.
+    let page = admin.submit(&path, &[("working_hours", "lun-vir 08:00-18:00")]).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains(&format!("id=\"hours-{id}-error\"")), "{}", page.body);
+    assert!(page.body.contains("«vir» no es un día de la semana"), "{}", page.body);
+    assert!(page.body.contains("value=\"lun-vir 08:00-18:00\""), "input kept");
+    assert!(page.body.contains("aria-invalid=\"true\""));
+    let page = admin.submit(&path, &[("working_hours", "lun 08:00-12:00,11:00-13:00")]).await;
+    assert!(page.status == 422 && page.body.contains("Los horarios del lunes se cruzan"), "{}", page.body);
+    account::set_language(&t.app, &t.fx.admin.actor(), "en").await.unwrap();
+    let page = admin.submit(&path, &[("working_hours", "mon 18:00-08:00")]).await;
+    assert!(page.status == 422 && page.body.contains("is not a valid time range. Write HH:MM-HH:MM"), "{}", page.body);
+    account::set_language(&t.app, &t.fx.admin.actor(), "es").await.unwrap();
+    assert_eq!(stored().await.as_deref(), Some(canonical), "refused texts changed nothing");
+
+    // Emptied: back to the default week.
+    let page = admin.submit(&path, &[("working_hours", "")]).await;
+    assert_eq!(page.see_other(), "/admin/contracts?msg=hours_saved#working-hours");
+    assert_eq!(stored().await, None);
+
+    // A new contract may get its hours at once; a bad text refuses the whole form.
+    let mut form = vec![
+        ("organization", t.fx.org_b.slug.as_str()),
+        ("name", "Soporte sábados"),
+        ("starts_on", "2026-03-01"),
+        ("hourly_rate", "150000"),
+        ("tax_percent", "19"),
+        ("working_hours", "lun-sáb 07:00-13:00"),
+    ];
+    let page = admin.submit("/admin/contracts", &form).await;
+    assert_eq!(page.see_other(), "/admin/contracts?msg=contract_created");
+    let all = directory::list_contracts(&t.app, &t.fx.admin.actor(), Some(&t.fx.org_b.slug)).await.unwrap();
+    let hours = directory::working_hours_of(&t.app, &all).await.unwrap();
+    assert_eq!(hours.values().collect::<Vec<_>>(), ["lun-sáb 07:00-13:00"]);
+    form[1] = ("name", "Soporte roto");
+    form[5] = ("working_hours", "sáb");
+    let page = admin.submit("/admin/contracts", &form).await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("id=\"contract-hours-error\"") && page.body.contains("Falta el horario de «sáb»"),
+        "{}",
+        page.body
+    );
+    let after = directory::list_contracts(&t.app, &t.fx.admin.actor(), Some(&t.fx.org_b.slug)).await.unwrap();
+    assert_eq!(after.len(), all.len(), "nothing created");
+
+    // Agents may not.
+    let agent = Browser::sign_in(&t, t.fx.agent.email()).await;
+    assert_eq!(agent.submit(&path, &[("working_hours", "lun 08:00-09:00")]).await.status, 403);
+    assert_eq!(stored().await, None);
 }
 
 async fn admin_invites_a_user_who_sets_a_password_and_signs_in(backend: TestBackend) {

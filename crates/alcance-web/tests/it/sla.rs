@@ -1,7 +1,7 @@
 //! SLA clocks through the use cases and pages on both backends, with a fixed clock: the
-//! business calendar (weekend and a Monday holiday), pauses while waiting on the client,
-//! warnings and breaches announced once, the queue's urgency order, the ticket page's SLA
-//! block and the compliance report.
+//! business calendar (weekend and a Monday holiday), a contract's own working hours, pauses
+//! while waiting on the client, warnings and breaches announced once, the queue's urgency
+//! order, the ticket page's SLA block and the compliance report.
 //!
 //! Dates are November 2026 in Bogotá (UTC-5, no daylight saving): Monday 16 is a holiday
 //! (Independencia de Cartagena, moved from the 11th).
@@ -9,8 +9,8 @@
 use std::sync::Arc;
 
 use alcance_app::agent_views::{self, QueueFilters};
-use alcance_app::sla;
 use alcance_app::tickets::{self, OpenTicket, TicketChange, TicketSort};
+use alcance_app::{directory, sla};
 use alcance_domain::calendar::is_colombian_holiday;
 use alcance_domain::model::EventKind;
 use alcance_domain::policy::SlaSpan;
@@ -20,12 +20,15 @@ use alcance_testkit::{TestBackend, on_both_backends};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use crate::browser::Browser;
-use crate::support::{At, Person, TestApp, spawn_app};
+use crate::support::{At, Person, Req, TestApp, spawn_app};
 
 on_both_backends!(
     first_response_skips_the_weekend_and_a_monday_holiday,
+    a_contract_with_saturday_hours_is_due_on_saturday,
+    the_contract_api_reads_and_sets_working_hours,
     waiting_on_the_client_pauses_and_the_reply_adds_the_wait_back,
     check_all_warns_then_breaches_once_and_notifies,
+    check_all_catches_changes_made_elsewhere_and_writes_only_changes,
     the_queue_sorts_by_urgency_and_the_ticket_shows_its_sla,
     the_compliance_report_counts_met_and_breached,
 );
@@ -96,6 +99,102 @@ async fn first_response_skips_the_weekend_and_a_monday_holiday(backend: TestBack
     assert_eq!(row.state, "ok");
 }
 
+async fn a_contract_with_saturday_hours_is_due_on_saturday(backend: TestBackend) {
+    let t = spawn_app(backend).await;
+    // High priority: first response in 4 business hours. Opened Friday 20 at 17:00 on the
+    // default week: one hour on Friday, three on Monday 23 from 08:00: due Monday 11:00.
+    let (before, _) = open_at(&t, bogota(20, 17, 0), "Caída el viernes", Some(Priority::High)).await;
+    let agent = t.fx.agent.actor();
+    let clock = sla::ticket_clock(&at(&t, bogota(20, 17, 0)), &agent, before).await.unwrap().unwrap();
+    assert_eq!(clock.report.first_response.due, bogota(23, 11, 0));
+
+    // The admin gives the contract Saturday mornings (typed in English, stored canonical).
+    let (admin, contract) = (t.fx.admin.actor(), t.fx.contract_a.id);
+    let text = "Mon-Fri 08:00-18:00; sat 08:00-12:00";
+    let set = directory::set_working_hours(&at(&t, bogota(20, 17, 5)), &admin, contract, text).await.unwrap();
+    assert_eq!(set.as_deref(), Some("lun-vie 08:00-18:00; sáb 08:00-12:00"));
+    // One hour on Friday, three on Saturday from 08:00: due Saturday 21 at 11:00.
+    let (after, _) = open_at(&t, bogota(20, 17, 0), "Caída el viernes, otra", Some(Priority::High)).await;
+    let saturday = bogota(21, 11, 0);
+    let clock = sla::ticket_clock(&at(&t, bogota(20, 17, 10)), &agent, after).await.unwrap().unwrap();
+    assert_eq!(clock.report.first_response.due, saturday);
+    assert_eq!(sla::rows_for(&t.app, vec![after]).await.unwrap()[&after].urgent_at, Some(saturday));
+    // The ticket opened before the change follows the new hours too: live at once, and in
+    // the queue's row once the periodic check has recomputed it.
+    let clock = sla::ticket_clock(&at(&t, bogota(20, 17, 10)), &agent, before).await.unwrap().unwrap();
+    assert_eq!(clock.report.first_response.due, saturday);
+    assert_eq!(sla::rows_for(&t.app, vec![before]).await.unwrap()[&before].urgent_at, Some(bogota(23, 11, 0)));
+    sla::check_all(&at(&t, bogota(20, 17, 10))).await.unwrap();
+    assert_eq!(sla::rows_for(&t.app, vec![before]).await.unwrap()[&before].urgent_at, Some(saturday));
+
+    // Another organisation's contract keeps the default week.
+    let other = open_other_org(&t, bogota(20, 17, 0)).await;
+    let clock = sla::ticket_clock(&at(&t, bogota(20, 17, 10)), &agent, other).await.unwrap().unwrap();
+    assert_eq!(clock.report.first_response.due, bogota(23, 11, 0));
+
+    // Cleared, the contract is back on the default week.
+    let cleared = directory::set_working_hours(&at(&t, bogota(20, 17, 20)), &admin, contract, " ").await;
+    assert_eq!(cleared.unwrap(), None);
+    let clock = sla::ticket_clock(&at(&t, bogota(20, 17, 20)), &agent, after).await.unwrap().unwrap();
+    assert_eq!(clock.report.first_response.due, bogota(23, 11, 0));
+    // Refused: a bad text names the field, and only an admin may set hours.
+    let bad = directory::set_working_hours(&t.app, &admin, contract, "lun-vie 08:00-18:00; feriados 9:00-12:00").await;
+    let named = |f: &alcance_domain::FieldError| f.field == "working_hours" && f.detail.as_deref() == Some("feriados");
+    assert!(matches!(&bad, Err(alcance_app::AppError::Invalid(f)) if named(f)), "{bad:?}");
+    assert!(directory::set_working_hours(&t.app, &agent, contract, "lun-sáb 08:00-18:00").await.is_err());
+    let hours = directory::working_hours_of(&t.app, std::slice::from_ref(&t.fx.contract_a)).await.unwrap();
+    assert!(hours.is_empty(), "refused texts changed nothing: {hours:?}");
+}
+
+async fn the_contract_api_reads_and_sets_working_hours(backend: TestBackend) {
+    use reqwest::Method;
+    use serde_json::json;
+    let t = spawn_app(backend).await;
+    let path = format!("/api/v1/contracts/{}", t.fx.contract_a.id);
+    let (admin, agent) = (Some(t.fx.admin.token.as_str()), Some(t.fx.agent.token.as_str()));
+    let get = t.send(Method::GET, &path, Req { token: admin, ..Req::default() }).await.expect(200);
+    assert_eq!(get["working_hours"], serde_json::Value::Null, "the default week");
+
+    let set = |token, body| Req { token, json: Some(body), ..Req::default() };
+    let body = json!({"working_hours": "mon-fri 07:00-16:00; sat 08:00-12:00"});
+    let changed = t.send(Method::PATCH, &path, set(admin, body.clone())).await.expect(200);
+    assert_eq!(changed["working_hours"], "lun-vie 07:00-16:00; sáb 08:00-12:00");
+    let listed = t.send(Method::GET, "/api/v1/contracts", Req { token: admin, ..Req::default() }).await.expect(200);
+    let mine = listed.as_array().unwrap().iter().find(|c| c["id"] == t.fx.contract_a.id).unwrap();
+    assert_eq!(mine["working_hours"], "lun-vie 07:00-16:00; sáb 08:00-12:00");
+    // The contract's client sees it too; only an admin changes it.
+    let own = t.send(Method::GET, &path, Req { token: Some(&t.fx.requester_a.token), ..Req::default() }).await;
+    assert_eq!(own.expect(200)["working_hours"], "lun-vie 07:00-16:00; sáb 08:00-12:00");
+    assert_eq!(t.send(Method::PATCH, &path, set(agent, body)).await.status, 403);
+
+    // A bad text is a field error and changes nothing; null goes back to the default week.
+    let bad = t.send(Method::PATCH, &path, set(admin, json!({"working_hours": "lun 25:00-26:00"}))).await;
+    let problem = bad.expect(422);
+    assert_eq!((&problem["field"], &problem["field_code"]), (&json!("working_hours"), &json!("invalid")), "{problem}");
+    let get = t.send(Method::GET, &path, Req { token: admin, ..Req::default() }).await.expect(200);
+    assert_eq!(get["working_hours"], "lun-vie 07:00-16:00; sáb 08:00-12:00");
+    let cleared = t.send(Method::PATCH, &path, set(admin, json!({"working_hours": null}))).await.expect(200);
+    assert_eq!(cleared["working_hours"], serde_json::Value::Null);
+
+    let new = json!({"organization": t.fx.org_b.slug, "name": "Con horario", "starts_on": "2026-05-01",
+        "hourly_rate_minor": 100000, "working_hours": "lunes-sábado 08:00-14:00"});
+    let created = t.send(Method::POST, "/api/v1/contracts", set(admin, new)).await.expect(201);
+    assert_eq!(created["working_hours"], "lun-sáb 08:00-14:00");
+}
+
+/// A high-priority ticket of organisation B (default week), opened at `when`: its id.
+async fn open_other_org(t: &TestApp, when: DateTime<Utc>) -> i64 {
+    let input = OpenTicket {
+        subject: "Caída en B".into(),
+        body: "El sitio no carga".into(),
+        organization: Some(t.fx.org_b.slug.clone()),
+        requester: Some(t.fx.requester_b.email().to_owned()),
+        asset_id: None,
+        priority: Some(Priority::High),
+    };
+    tickets::open(&at(t, when), &t.fx.agent.actor(), input, Channel::Portal).await.unwrap().id
+}
+
 async fn waiting_on_the_client_pauses_and_the_reply_adds_the_wait_back(backend: TestBackend) {
     let t = spawn_app(backend).await;
     let (id, n) = open_at(&t, bogota(17, 9, 0), "Formulario roto", None).await;
@@ -155,6 +254,65 @@ async fn check_all_warns_then_breaches_once_and_notifies(backend: TestBackend) {
     assert!(breach.after.as_deref().unwrap().contains("first_response"));
     let row = &sla::rows_for(&t.app, vec![detail.ticket.id]).await.unwrap()[&detail.ticket.id];
     assert_eq!(row.state, "breached");
+}
+
+/// Pauses or resumes ticket `id` at `when` the way a use case that does not recompute the
+/// clock does (a quote, the client's decision): the status and its history event only.
+async fn set_status_elsewhere(t: &TestApp, id: i64, from: Status, to: Status, when: DateTime<Utc>) {
+    use alcance_store::repo::{events, tickets as repo};
+    t.app
+        .store
+        .write(move |c| {
+            Box::pin(async move {
+                let event = events::NewEvent {
+                    ticket_id: id,
+                    actor_id: None,
+                    kind: EventKind::StatusChanged,
+                    internal: false,
+                    before: Some(format!("\"{}\"", from.as_str())),
+                    after: Some(format!("\"{}\"", to.as_str())),
+                    reason: None,
+                };
+                events::append(c, event, when).await?;
+                let mut ticket = repo::by_id(c, id).await?.unwrap();
+                ticket.status = to;
+                ticket.updated_at = when;
+                repo::update(c, &ticket).await
+            })
+        })
+        .await
+        .unwrap();
+}
+
+async fn check_all_catches_changes_made_elsewhere_and_writes_only_changes(backend: TestBackend) {
+    let t = spawn_app(backend).await;
+    let (id, n) = open_at(&t, bogota(17, 8, 0), "Cambiado en otra parte", None).await;
+    let row = |t: &TestApp| {
+        let app = t.app.clone();
+        async move { sla::rows_for(&app, vec![id]).await.unwrap().remove(&id).unwrap() }
+    };
+    assert_eq!(row(&t).await.urgent_at, Some(bogota(17, 16, 0)));
+
+    // Paused at 09:00 without recomputing: the row is stale until the next check.
+    set_status_elsewhere(&t, id, Status::New, Status::WaitingOnClient, bogota(17, 9, 0)).await;
+    assert_eq!(row(&t).await.urgent_at, Some(bogota(17, 16, 0)));
+    sla::check_all(&at(&t, bogota(17, 9, 1))).await.unwrap();
+    let paused = row(&t).await;
+    assert_eq!((paused.urgent_at, paused.check_at, paused.computed_at), (None, None, bogota(17, 9, 1)));
+    // Nothing changed since: the next check writes nothing.
+    sla::check_all(&at(&t, bogota(17, 9, 2))).await.unwrap();
+    assert_eq!(row(&t).await.computed_at, bogota(17, 9, 1), "an unchanged row is not rewritten");
+
+    // Resumed at 10:00, elsewhere too: the hour of waiting is added back (due 17:00), and
+    // the check looks again when 80 % of the 8 hours have run (6 h 24 min: 15:24).
+    set_status_elsewhere(&t, id, Status::WaitingOnClient, Status::InProgress, bogota(17, 10, 0)).await;
+    sla::check_all(&at(&t, bogota(17, 10, 1))).await.unwrap();
+    let running = row(&t).await;
+    assert_eq!((running.urgent_at, running.check_at), (Some(bogota(17, 17, 0)), Some(bogota(17, 15, 24))));
+    assert_eq!(sla::check_all(&at(&t, bogota(17, 15, 23))).await.unwrap(), 0);
+    assert_eq!(sla::check_all(&at(&t, bogota(17, 15, 24))).await.unwrap(), 1, "the warning, on time");
+    assert_eq!(sla_events(&t, n).await, (1, 0));
+    assert_eq!(row(&t).await.check_at, Some(bogota(17, 17, 0)), "next: the due instant");
 }
 
 async fn the_queue_sorts_by_urgency_and_the_ticket_shows_its_sla(backend: TestBackend) {

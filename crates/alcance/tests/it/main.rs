@@ -5,7 +5,9 @@
 
 mod cli;
 mod durability;
+mod imap;
 mod mail;
+mod monitors;
 mod support;
 mod triage;
 mod two_servers;

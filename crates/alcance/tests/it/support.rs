@@ -37,9 +37,15 @@ pub struct Server {
 
 impl Server {
     pub async fn start(db: &TestDb, port: u16) -> Server {
+        Self::start_with(db, port, &[]).await
+    }
+
+    /// Starts `alcance serve` with more options.
+    pub async fn start_with(db: &TestDb, port: u16, extra: &[&str]) -> Server {
         let addr = format!("127.0.0.1:{port}");
         let child = Command::new(BIN)
             .args(["serve", "--addr", &addr])
+            .args(extra)
             .args(db.cli_args())
             .env("ALCANCE_LOG", "warn")
             .stdout(Stdio::null())

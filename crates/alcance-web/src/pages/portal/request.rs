@@ -241,6 +241,11 @@ fn event_text(
                 ),
             )
         }
+        EventKind::MonitorAlert => {
+            let summary = after.get("summary").and_then(Value::as_str).unwrap_or_default().to_owned();
+            Some(ctx.t1("portal-event-monitor-alert", "summary", summary))
+        }
+        EventKind::MonitorRecovered => Some(ctx.t("portal-event-monitor-recovered")),
         EventKind::AssigneeChanged
         | EventKind::Replied
         | EventKind::NoteAdded
