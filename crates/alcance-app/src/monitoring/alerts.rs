@@ -74,6 +74,7 @@ pub async fn receive(
                             code: s.severity.priority().as_str(),
                             threshold: None,
                             details,
+                            every_report: true,
                         };
                         report_problem(c, &ctx, &problem, now).await?
                     } else {

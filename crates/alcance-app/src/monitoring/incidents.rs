@@ -60,6 +60,9 @@ pub(crate) struct Problem<'a> {
     pub code: &'a str,
     pub threshold: Option<i64>,
     pub details: Value,
+    /// Record every report in the history (discrete alerts from external tools), not only
+    /// news (a monitor failing every minute would flood it).
+    pub every_report: bool,
 }
 
 /// What a report did.
@@ -87,7 +90,7 @@ pub(crate) async fn report_problem(
             let news = incident.last_code != p.code || incident.last_threshold != p.threshold;
             incidents::seen_again(c, incident.id, p.code, p.threshold, now).await?;
             let reopen = ticket.status == Status::Resolved;
-            if news || reopen {
+            if news || reopen || p.every_report {
                 alert_event(p).record(c, ticket.id, None, now).await?;
             }
             let unchanged = ticket.clone();

@@ -179,6 +179,7 @@ async fn record(app: &App, claimed: MonitorRow, o: Observation) -> Result<Option
                                 Finding::CertificateExpiring { days_left } => warning_threshold(days_left),
                                 _ => None,
                             },
+                            every_report: false,
                             details: json!({
                                 "monitor": m.name,
                                 "target": display_target(&m),

@@ -18,7 +18,8 @@ on_both_backends!(
     checkmk_and_webhook_alerts_open_and_close_incidents,
     bad_alert_payloads_are_refused_naming_the_field_and_change_nothing,
     a_heartbeat_that_stops_opens_a_backup_ticket_and_a_ping_resolves_it,
-    housekeeping_drops_checks_older_than_ninety_days
+    housekeeping_drops_checks_older_than_ninety_days,
+    a_site_slower_than_its_limit_twice_in_a_row_opens_an_overload_ticket
 );
 
 async fn integration_token(t: &TestApp, org: &str) -> String {
@@ -92,6 +93,9 @@ async fn alertmanager_firing_opens_one_ticket_and_resolved_resolves_it(backend: 
     let (action, again) = result(&post_alert(&t, path, &token, alertmanager_payload("firing")).await);
     assert_eq!((action.as_str(), again), ("updated", Some(number)));
     assert_eq!(monitor_tickets(&t, "org-a").await, vec![number]);
+    let detail = t.ticket(number, &t.fx.admin.token).await;
+    let alerts = crate::support::event_kinds(&detail).iter().filter(|k| *k == "monitor_alert").count();
+    assert_eq!(alerts, 2, "each notification is in the history");
 
     let (action, resolved) = result(&post_alert(&t, path, &token, alertmanager_payload("resolved")).await);
     assert_eq!((action.as_str(), resolved), ("recovered", Some(number)));
@@ -273,4 +277,51 @@ async fn housekeeping_drops_checks_older_than_ninety_days(backend: TestBackend) 
     let left = t.app.store.read(move |c| Box::pin(async move { checks_since(c, id, since, 100).await })).await.unwrap();
     let ages: Vec<i64> = left.iter().map(|c| (now - c.checked_at).num_days()).collect();
     assert_eq!(ages, vec![89, 1]);
+}
+
+/// A site on loopback that answers every request after `delay`.
+async fn slow_site(delay: std::time::Duration) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 1024];
+                let _ = tcp.read(&mut buf).await;
+                tokio::time::sleep(delay).await;
+                let body = "en línea";
+                let reply =
+                    format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                let _ = tcp.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    addr
+}
+
+async fn a_site_slower_than_its_limit_twice_in_a_row_opens_an_overload_ticket(backend: TestBackend) {
+    let t = spawn_app(backend).await;
+    let addr = slow_site(std::time::Duration::from_millis(400)).await;
+    let body = json!({"organization": "org-a", "name": "Portal lento", "kind": "http", "target": format!("http://{addr}/"),
+                      "interval_seconds": 30, "timeout_seconds": 5, "slow_ms": 150, "failures_to_open": 2});
+    let id = t.post("/api/v1/monitors", &t.fx.admin.token, body).await.expect(201)["id"].as_i64().unwrap();
+    let loopback = ProbeOptions { allowed_networks: vec!["127.0.0.0/8".parse().unwrap()], ..ProbeOptions::default() };
+    let prober = Prober::new(loopback).unwrap();
+    let run_at = |offset_seconds: i64| {
+        let mut app = t.app.clone();
+        app.clock = Arc::new(At(chrono::Utc::now() + chrono::Duration::seconds(offset_seconds)));
+        app
+    };
+    runner::run_due(&run_at(0), &prober).await.unwrap();
+    assert!(monitor_tickets(&t, "org-a").await.is_empty(), "one slow answer is not an incident");
+    let monitor = t.get(&format!("/api/v1/monitors/{id}"), &t.fx.admin.token).await.expect(200);
+    assert_eq!(monitor["last_code"], "slow");
+    assert!(monitor["last_response_ms"].as_i64().unwrap() >= 400, "{monitor}");
+    runner::run_due(&run_at(31), &prober).await.unwrap();
+    let opened = monitor_tickets(&t, "org-a").await;
+    assert_eq!(opened.len(), 1, "the second slow answer in a row opens it");
+    let ticket = t.ticket(opened[0], &t.fx.admin.token).await["ticket"].clone();
+    assert_eq!((ticket["category"].as_str(), ticket["priority"].as_str()), (Some("server_alert"), Some("high")));
+    assert!(ticket["subject"].as_str().unwrap().contains("lento"), "{ticket}");
 }

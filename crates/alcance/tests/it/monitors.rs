@@ -133,7 +133,8 @@ async fn setup(db: &TestDb, extra: &[&str]) -> (Server, Api) {
 
 on_both_backends!(
     a_site_that_goes_down_opens_one_ticket_and_coming_back_resolves_it,
-    a_certificate_expiring_soon_opens_a_security_ticket_with_the_days_left
+    a_certificate_expiring_soon_opens_a_security_ticket_with_the_days_left,
+    two_servers_check_each_monitor_once_per_interval
 );
 
 async fn a_site_that_goes_down_opens_one_ticket_and_coming_back_resolves_it(backend: TestBackend) {
@@ -238,4 +239,35 @@ async fn a_certificate_expiring_soon_opens_a_security_ticket_with_the_days_left(
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(api.tickets().await.len(), 1, "one ticket while the certificate stays the same");
     let _ = std::fs::remove_file(ca_file);
+}
+
+async fn two_servers_check_each_monitor_once_per_interval(backend: TestBackend) {
+    let db = TestDb::new(backend).await;
+    let (_first, api) = setup(&db, &[]).await;
+    let _second = start_server(&db, &[]).await;
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let _site = Site::start(addr, None).await;
+    let monitor = api
+        .post(
+            "/api/v1/monitors",
+            json!({"organization": "camara-armenia", "name": "Portal", "kind": "http",
+                   "target": format!("http://{addr}/"), "interval_seconds": 2, "timeout_seconds": 1}),
+        )
+        .await;
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_secs(9)).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let store = alcance_store::Store::open(&db.config).await.unwrap();
+    let id = monitor["id"].as_i64().unwrap();
+    let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    let (good, total) = store
+        .read(move |c| Box::pin(async move { alcance_store::repo::monitors::uptime_counts(c, id, since).await }))
+        .await
+        .unwrap();
+    store.close().await;
+    // One check when created, then one every 2 s: about 5 in 9 s; two servers checking on
+    // their own would make about 10.
+    let most = (elapsed / 2.0).floor() as i64 + 2;
+    assert!((3..=most).contains(&total), "{total} checks in {elapsed:.1} s (at most {most})");
+    assert_eq!(good, total, "the site was up throughout");
 }
