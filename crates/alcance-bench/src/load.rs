@@ -260,6 +260,11 @@ pub async fn queue_latencies(api: &Api, cookie: &str, requests: usize) -> anyhow
         std::hint::black_box(body);
         out.push(started.elapsed().as_secs_f64() * 1000.0);
     }
+    // Which view is slow, when one is: p50 and p99 per path.
+    for (i, path) in paths.iter().enumerate() {
+        let mine: Vec<f64> = out.iter().skip(i).step_by(paths.len()).copied().collect();
+        eprintln!("bench: queue {path}: p50 {:.2} ms, p99 {:.2} ms", percentile(&mine, 50.0), percentile(&mine, 99.0));
+    }
     Ok(out)
 }
 

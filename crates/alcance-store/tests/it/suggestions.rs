@@ -140,7 +140,11 @@ async fn list_sorted_by_suggestion(backend: TestBackend) {
     assert_eq!(list(all.clone()).await, vec![1003, 1005, 1004, 1001, 1002], "confidence desc, then number desc");
     let unclassified = TicketFilter { coverage: Some(Coverage::Pending), statuses: vec![Status::New], ..all.clone() };
     assert_eq!(list(unclassified.clone()).await, vec![1003, 1004, 1001, 1002], "filters still apply");
-    assert_eq!(list(TicketFilter { limit: 2, offset: 1, ..unclassified }).await, vec![1004, 1001], "pages");
+    assert_eq!(list(TicketFilter { limit: 2, offset: 1, ..unclassified.clone() }).await, vec![1004, 1001], "pages");
+    let across = TicketFilter { limit: 2, offset: 2, ..unclassified.clone() };
+    assert_eq!(list(across).await, vec![1001, 1002], "a page across the end of the suggested ones");
+    let past = TicketFilter { limit: 2, offset: 3, ..unclassified };
+    assert_eq!(list(past).await, vec![1002], "a page past them");
     let newest = TicketFilter { limit: 10, ..TicketFilter::default() };
     assert_eq!(list(newest).await, vec![1005, 1004, 1003, 1002, 1001], "the default order is unchanged");
     let searched = TicketFilter { text: Some("t2".into()), ..all };
