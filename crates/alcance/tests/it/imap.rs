@@ -12,16 +12,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use alcance_app::directory::{self, NewOrganization, NewUser};
 use alcance_app::tickets::{self, TicketQuery};
 use alcance_app::{Actor, App, Settings};
-use alcance_domain::Role;
 use alcance_domain::model::User;
 use alcance_testkit::{TestBackend, TestDb, on_both_backends};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose};
 use serde_json::Value;
 
-use crate::support::{BIN, Server, alcance, free_port, text};
+use crate::support::{BIN, Server, alcance, free_port, org_with_contacts, text};
 
 const DOVECOT: &str = "/usr/sbin/dovecot";
 const PASSWORD: &str = "clave-del-buzón-7";
@@ -187,23 +185,8 @@ fn test_ca() -> CertifiedIssuer<'static, KeyPair> {
 
 /// The organisation and contacts the corpus writes from, and an admin, returned.
 async fn setup(db: &TestDb) -> User {
-    let app = App::start(&db.config, Settings::default(), alcance_app::policies::DEFAULT_POLICY).await.unwrap();
-    let user = |email: &str, role, org: Option<&str>| NewUser {
-        email: email.into(),
-        name: "Persona".into(),
-        role,
-        organization: org.map(Into::into),
-        password: None,
-        language: None,
-    };
-    let admin = directory::create_user_unchecked(&app, user("admin@agencia.test", Role::Admin, None)).await.unwrap();
-    let org = NewOrganization { slug: "camara-armenia".into(), name: "Cámara".into(), time_zone: None };
-    directory::create_org(&app, &Actor { user: admin.clone() }, org).await.unwrap();
-    for contact in ["ana.gomez@camaraarmenia.test", "jorge.rios@camaraarmenia.test"] {
-        directory::create_user_unchecked(&app, user(contact, Role::Requester, Some("camara-armenia"))).await.unwrap();
-    }
-    app.store.close().await;
-    admin
+    let contacts = ["ana.gomez@camaraarmenia.test", "jorge.rios@camaraarmenia.test"];
+    org_with_contacts(db, "admin@agencia.test", "camara-armenia", &contacts).await
 }
 
 /// (number, subject, comment bodies) of every ticket, read from the database.

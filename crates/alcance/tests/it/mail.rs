@@ -5,15 +5,12 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use alcance_app::directory::{self, NewOrganization, NewUser};
-use alcance_app::{Actor, App, Settings};
-use alcance_domain::Role;
 use alcance_store::repo::inbound::{self, InboundEmail, NewInbound, PROCESSING};
 use alcance_store::{ConnExt, Sql, Store};
 use alcance_testkit::{TestBackend, TestDb, on_both_backends};
 use chrono::{Duration, Utc};
 
-use crate::support::{BIN, text};
+use crate::support::{BIN, org_with_contacts, text};
 
 on_both_backends!(
     ingest_prints_what_it_did_and_exits_for_the_mta,
@@ -51,22 +48,7 @@ fn taken(out: &Output, expected: &str) {
 
 /// An admin, the organisation "camara" and its contact ana@camara.co.
 async fn set_up(db: &TestDb) {
-    {
-        let app = App::start(&db.config, Settings::default(), alcance_app::policies::DEFAULT_POLICY).await.unwrap();
-        let user = |email: &str, role, org: Option<&str>| NewUser {
-            email: email.into(),
-            name: "Persona".into(),
-            role,
-            organization: org.map(Into::into),
-            password: None,
-            language: None,
-        };
-        let admin = directory::create_user_unchecked(&app, user("admin@agencia.co", Role::Admin, None)).await.unwrap();
-        let org = NewOrganization { slug: "camara".into(), name: "Cámara".into(), time_zone: None };
-        directory::create_org(&app, &Actor { user: admin }, org).await.unwrap();
-        directory::create_user_unchecked(&app, user("ana@camara.co", Role::Requester, Some("camara"))).await.unwrap();
-        app.store.close().await;
-    }
+    org_with_contacts(db, "admin@agencia.co", "camara", &["ana@camara.co"]).await;
 }
 
 async fn ingest_prints_what_it_did_and_exits_for_the_mta(backend: TestBackend) {

@@ -90,3 +90,33 @@ pub fn admin_token(db: &TestDb) -> String {
     assert!(out.status.success(), "token create: {}", text(&out.stderr));
     text(&out.stdout).trim().to_owned()
 }
+
+/// An admin (returned) and the organisation `slug` with requester contacts, made through the
+/// use cases, as the mail tests write from them.
+pub async fn org_with_contacts(
+    db: &TestDb,
+    admin_email: &str,
+    slug: &str,
+    contacts: &[&str],
+) -> alcance_domain::model::User {
+    use alcance_app::directory::{self, NewOrganization, NewUser};
+    use alcance_app::{Actor, App, Settings};
+    use alcance_domain::Role;
+    let app = App::start(&db.config, Settings::default(), alcance_app::policies::DEFAULT_POLICY).await.unwrap();
+    let user = |email: &str, role, org: Option<&str>| NewUser {
+        email: email.into(),
+        name: "Persona".into(),
+        role,
+        organization: org.map(Into::into),
+        password: None,
+        language: None,
+    };
+    let admin = directory::create_user_unchecked(&app, user(admin_email, Role::Admin, None)).await.unwrap();
+    let org = NewOrganization { slug: slug.into(), name: "Cámara".into(), time_zone: None };
+    directory::create_org(&app, &Actor { user: admin.clone() }, org).await.unwrap();
+    for contact in contacts {
+        directory::create_user_unchecked(&app, user(contact, Role::Requester, Some(slug))).await.unwrap();
+    }
+    app.store.close().await;
+    admin
+}
